@@ -1,0 +1,263 @@
+"""The catalog reader: a live database -> `Snapshot`, from pg_catalog in bulk.
+
+One query per object kind (the `.sql` files beside this module), each aggregated by the server
+with json_agg so the client parses one JSON value per kind instead of decoding rows in Python.
+The number of round trips is constant (about 20) whatever the size of the schema.
+
+The reader needs no table privileges: pg_catalog is readable by every role, while
+information_schema hides objects the role cannot use. It runs in one read-only, repeatable-read
+transaction and takes no lock on user tables (only AccessShareLock on catalogs, which never
+queues behind DDL on user tables): see tests/test_catalog_safety.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pgdrift import model
+from pgdrift.connect import ConnectOptions, open_session, translate_error
+from pgdrift.errors import CatalogError
+from pgdrift.identity import function_key, matches_any, qualify
+from pgdrift.registry import KINDS, Kind
+
+#: RDS's and AWS DMS's own objects, left out unless configured otherwise.
+DEFAULT_EXCLUDE_SCHEMAS = ("rdsadmin", "rdsadmin_*", "awsdms_*", "aws_commons", "aws_s3")
+DEFAULT_EXCLUDE_OBJECTS = ("awsdms_*",)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Which schemas and objects to read."""
+
+    include_schemas: tuple[str, ...] = ()  # empty = every non-system schema
+    exclude_schemas: tuple[str, ...] = DEFAULT_EXCLUDE_SCHEMAS
+    exclude_objects: tuple[str, ...] = DEFAULT_EXCLUDE_OBJECTS
+
+
+@cache
+def load_sql(file_name: str) -> str:
+    return resources.files("pgdrift.catalog").joinpath("sql", file_name).read_text(encoding="utf-8")
+
+
+class CatalogSession:
+    """A connection plus a counter of round trips (measured by tests and the benchmark)."""
+
+    def __init__(self, connection: Any, options: ConnectOptions) -> None:
+        self.connection = connection
+        self.options = options
+        self.round_trips = 1  # the START TRANSACTION in open_session
+
+    def rows(self, sql: str, operation: str, **parameters: Any) -> list[list[Any]]:
+        self.round_trips += 1
+        try:
+            return list(self.connection.run(sql, **parameters) or [])
+        except Exception as error:
+            raise translate_error(error, operation, self.options) from None
+
+    def json_rows(self, file_name: str, operation: str, **parameters: Any) -> list[dict[str, Any]]:
+        """Run a catalog query and let the server aggregate its rows into one JSON array."""
+        body = load_sql(file_name)
+        wrapped = f"SELECT coalesce(json_agg(q), '[]')::text FROM (\n{body}\n) AS q"
+        (text,) = self.rows(wrapped, operation, **parameters)[0]
+        return json.loads(text)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        try:
+            self.connection.run("ROLLBACK")
+            self.connection.close()
+        except Exception:  # closing is best effort; the transaction was read-only
+            pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-kind row normalisation. Each one is a presentation detail that differs between servers or
+# formatting styles but not in meaning; each has a test in tests/test_normalize.py.
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize_whitespace(text: str | None) -> str | None:
+    """Collapse runs of whitespace and trim: view text is reformatted by the server anyway."""
+    return None if text is None else _WHITESPACE.sub(" ", text).strip()
+
+
+def body_hash(body: str | None) -> str:
+    """Function bodies count by content, not by indentation or trailing blank lines."""
+    normalized = "\n".join(line.rstrip() for line in (body or "").strip().splitlines())
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+_CONSTRAINT_SUFFIXES = re.compile(r"( NOT VALID| NOT ENFORCED)+$")
+
+#: Every privilege a grantee can hold on a table, per server generation (MAINTAIN is PG 17+).
+_ALL_TABLE_PRIVILEGES = {"DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE"}
+_ALL_PRIVILEGES = {
+    "table": (_ALL_TABLE_PRIVILEGES, _ALL_TABLE_PRIVILEGES | {"MAINTAIN"}),
+    "sequence": ({"SELECT", "UPDATE", "USAGE"},) * 2,
+    "schema": ({"CREATE", "USAGE"},) * 2,
+    "function": ({"EXECUTE"},) * 2,
+}
+
+
+def _normalize_constraint(row: dict[str, Any]) -> dict[str, Any]:
+    # `validated` and `enforced` are their own attributes; keeping the suffix in the definition
+    # too would report one change twice.
+    row["definition"] = _CONSTRAINT_SUFFIXES.sub("", row["definition"])
+    return row
+
+
+def _normalize_view(row: dict[str, Any]) -> dict[str, Any]:
+    row["definition"] = normalize_whitespace(row["definition"])
+    return row
+
+
+def _normalize_function(row: dict[str, Any]) -> dict[str, Any]:
+    row["body_sha256"] = body_hash(row.pop("body"))
+    return row
+
+
+def _privilege_names(names: Sequence[str], object_type: str) -> tuple[str, ...]:
+    """"ALL" when the grantee holds every privilege, so GRANT ALL reads the same on PG 16 and 18."""
+    held = set(names)
+    fulls = _ALL_PRIVILEGES.get(object_type, ())
+    if len(held) > 1 and any(held == full for full in fulls):
+        return ("ALL",)
+    return tuple(sorted(held))
+
+
+def _normalize_privilege(row: dict[str, Any]) -> dict[str, Any]:
+    parts = row["object"]
+    object_type = row["object_type"]
+    row["object"] = function_key(*parts) if object_type == "function" else qualify(*parts)
+    row["privileges"] = _privilege_names(row["privileges"], object_type)
+    row["grantable"] = _privilege_names(row["grantable"], object_type) if row["grantable"] else ()
+    return row
+
+
+NORMALIZERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "constraint": _normalize_constraint,
+    "view": _normalize_view,
+    "function": _normalize_function,
+    "privilege": _normalize_privilege,
+}
+
+
+def _resolve_refs(model_type: type, row: dict[str, Any]) -> dict[str, Any]:
+    for model_field in model.dataclass_fields(model_type):
+        value = row.get(model_field.name)
+        if value is None:
+            continue
+        if model_field.metadata.get("ref"):
+            row[model_field.name] = qualify(*value)
+        elif model_field.metadata.get("refs"):
+            row[model_field.name] = tuple(qualify(*parts) for parts in value)
+    return row
+
+
+def _excluded(row: dict[str, Any], patterns: Iterable[str]) -> bool:
+    names = [row[name] for name in ("name", "table") if isinstance(row.get(name), str)]
+    return any(matches_any(name, patterns) for name in names)
+
+
+def build_objects(kind: Kind, rows: list[dict[str, Any]], exclude_objects: Sequence[str]) -> dict[str, Any]:
+    """Rows of one kind -> {key: object}. A duplicate key is an error, never a silent merge."""
+    normalize = NORMALIZERS.get(kind.name)
+    objects: dict[str, Any] = {}
+    for row in rows:
+        if exclude_objects and _excluded(row, exclude_objects):
+            continue
+        if normalize is not None:
+            row = normalize(row)
+        obj = model.from_json_value(kind.model, _resolve_refs(kind.model, row))
+        key = kind.key(obj)
+        if key in objects:
+            raise CatalogError(f"reading {kind.label}s: two objects share the name {key}")
+        objects[key] = obj
+    return objects
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _select_namespaces(session: CatalogSession, read: ReadOptions) -> list[tuple[int, str]]:
+    rows = session.json_rows("namespaces.sql", f"listing schemas of database {session.options.database!r}")
+    selected = []
+    for row in rows:
+        name = row["name"]
+        if read.include_schemas and name not in read.include_schemas:
+            continue
+        if matches_any(name, read.exclude_schemas):
+            continue
+        selected.append((int(row["oid"]), name))
+    return selected
+
+
+def _read_server(session: CatalogSession) -> tuple[str, int, str]:
+    sql = "SELECT current_setting('server_version'), current_setting('server_version_num')::int, current_database()"
+    version, version_num, database = session.rows(sql, "reading the server version")[0]
+    return str(version), int(version_num), str(database)
+
+
+def read_alembic_state(session: CatalogSession, namespace_oids: str) -> model.AlembicState:
+    """Read `alembic_version` if present; absence or a missing grant is recorded, not raised."""
+    found = session.rows(
+        "SELECT n.nspname, c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+        "WHERE c.relname = 'alembic_version' AND c.relkind IN ('r', 'p', 'v') "
+        "AND c.relnamespace = ANY (:namespaces::oid[]) ORDER BY n.nspname = 'public' DESC, n.nspname LIMIT 1",
+        "looking for alembic_version", namespaces=namespace_oids)
+    if not found:
+        return model.AlembicState(status="absent")
+    table = qualify(*found[0])
+    session.rows("SAVEPOINT pgdrift_alembic", "reading alembic_version")
+    try:
+        rows = session.connection.run(f"SELECT version_num FROM {table} ORDER BY 1")  # noqa: S608 - quoted identifier
+        session.round_trips += 1
+    except Exception as error:
+        session.rows("ROLLBACK TO SAVEPOINT pgdrift_alembic", "reading alembic_version")
+        reason = translate_error(error, f"reading {table}", session.options)
+        return model.AlembicState(status="unreadable", table=table, detail=str(reason))
+    return model.AlembicState(status="present", table=table, revisions=tuple(str(row[0]) for row in rows))
+
+
+def read_snapshot_from_session(session: CatalogSession, read: ReadOptions = ReadOptions()) -> model.Snapshot:
+    """Read every registered kind through an open session."""
+    version, version_num, database = _read_server(session)
+    namespaces = _select_namespaces(session, read)
+    oids = "{" + ",".join(str(oid) for oid, _ in namespaces) + "}"
+    objects: dict[str, dict[str, Any]] = {}
+    for kind in KINDS:
+        rows = session.json_rows(kind.sql, f"reading {kind.label}s of database {database!r}", namespaces=oids)
+        if kind.name == "extension":
+            rows = [row for row in rows if not matches_any(row["schema"], read.exclude_schemas)]
+        objects[kind.name] = build_objects(kind, rows, read.exclude_objects)
+    meta = model.SnapshotMeta(
+        captured_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        server_version=version,
+        server_version_num=version_num,
+        database=database,
+        alembic=read_alembic_state(session, oids),
+        source=session.options.redacted(),
+        schemas=tuple(name for _, name in namespaces),
+    )
+    return model.Snapshot(meta=meta, objects=objects)
+
+
+def read_snapshot(options: ConnectOptions, read: ReadOptions = ReadOptions()) -> model.Snapshot:
+    """Connect, read the whole schema in one read-only transaction, disconnect."""
+    session = CatalogSession(open_session(options), options)
+    try:
+        return read_snapshot_from_session(session, read)
+    finally:
+        session.close()
+
+
+def with_source(snapshot: model.Snapshot, source: str) -> model.Snapshot:
+    return replace(snapshot, meta=replace(snapshot.meta, source=source))

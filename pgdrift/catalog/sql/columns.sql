@@ -1,0 +1,29 @@
+-- Nullability comes from attnotnull on every version: PostgreSQL 18 also stores NOT NULL as
+-- named pg_constraint rows, which constraints.sql leaves out.
+SELECT n.nspname AS schema,
+       c.relname AS table,
+       a.attname AS name,
+       format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull AS not_null,
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default,
+       CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
+       CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
+       CASE a.attgenerated WHEN 's' THEN 'stored' WHEN 'v' THEN 'virtual' END AS generated_kind,
+       CASE WHEN a.attcollation <> t.typcollation THEN
+            (SELECT json_build_array(cn.nspname, co.collname) FROM pg_collation AS co
+             JOIN pg_namespace AS cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation)
+       END AS collation,
+       col_description(c.oid, a.attnum) AS comment,
+       a.attnum::int AS position
+FROM pg_attribute AS a
+JOIN pg_class AS c ON c.oid = a.attrelid
+JOIN pg_namespace AS n ON n.oid = c.relnamespace
+JOIN pg_type AS t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+WHERE c.relkind IN ('r', 'p', 'f')
+  AND a.attnum > 0 AND NOT a.attisdropped
+  AND c.relnamespace = ANY (:namespaces::oid[])
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_depend AS d
+      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY n.nspname, c.relname, a.attnum

@@ -1,0 +1,25 @@
+-- Indexes that back a primary key, unique or exclusion constraint are reported through the
+-- constraint, so that one missing key is one finding, not two.
+SELECT n.nspname AS schema,
+       t.relname AS table,
+       ic.relname AS name,
+       pg_get_indexdef(i.indexrelid) AS definition,
+       i.indisunique AS unique,
+       am.amname AS method,
+       pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       i.indisvalid AS valid,
+       obj_description(ic.oid, 'pg_class') AS comment
+FROM pg_index AS i
+JOIN pg_class AS ic ON ic.oid = i.indexrelid
+JOIN pg_class AS t ON t.oid = i.indrelid
+JOIN pg_namespace AS n ON n.oid = ic.relnamespace
+JOIN pg_am AS am ON am.oid = ic.relam
+WHERE t.relkind IN ('r', 'p', 'm')
+  AND ic.relnamespace = ANY (:namespaces::oid[])
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_constraint AS con
+      WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_depend AS d
+      WHERE d.classid = 'pg_class'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+ORDER BY n.nspname, ic.relname

@@ -1,0 +1,60 @@
+"""Argument helpers shared by the sub-commands: connection options and output files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pgdrift.catalog import DEFAULT_EXCLUDE_OBJECTS, DEFAULT_EXCLUDE_SCHEMAS, ReadOptions
+from pgdrift.connect import ConnectOptions, parse_dsn
+from pgdrift.errors import PgDriftError
+
+
+def add_read_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--schema", action="append", default=[], metavar="NAME",
+                        help="read only this schema (repeatable); default: every non-system schema")
+    parser.add_argument("--exclude-schema", action="append", default=[], metavar="PATTERN",
+                        help=f"skip schemas matching this glob (repeatable); always skipped: "
+                             f"{', '.join(DEFAULT_EXCLUDE_SCHEMAS)}")
+    parser.add_argument("--statement-timeout", type=int, default=None, metavar="MS",
+                        help="server-side limit per catalog query (default 30000)")
+    parser.add_argument("--lock-timeout", type=int, default=None, metavar="MS",
+                        help="give up rather than wait for a catalog lock (default 1000)")
+    parser.add_argument("--connect-timeout", type=float, default=None, metavar="S",
+                        help="limit for connecting (default 10)")
+
+
+def read_options(arguments: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(
+        include_schemas=tuple(arguments.schema),
+        exclude_schemas=DEFAULT_EXCLUDE_SCHEMAS + tuple(arguments.exclude_schema),
+        exclude_objects=DEFAULT_EXCLUDE_OBJECTS,
+    )
+
+
+def connect_options(dsn: str, arguments: argparse.Namespace) -> ConnectOptions:
+    return parse_dsn(dsn).with_timeouts(
+        connect=getattr(arguments, "connect_timeout", None),
+        statement_ms=getattr(arguments, "statement_timeout", None),
+        lock_ms=getattr(arguments, "lock_timeout", None),
+    )
+
+
+def write_output(text: str | bytes, output: str | None) -> None:
+    """Write to a file (gzip when it ends in .gz is the caller's business) or to stdout."""
+    if output in (None, "-"):
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
+        return
+    assert output is not None
+    try:
+        path = Path(output)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise PgDriftError(f"writing {output}: {error.strerror}") from None

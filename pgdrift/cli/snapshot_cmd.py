@@ -1,0 +1,31 @@
+"""`pgdrift snapshot DSN [-o FILE]`: write the canonical JSON of a live schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pgdrift import snapshot_io
+from pgdrift.catalog import read_snapshot
+from pgdrift.cli.common import add_read_arguments, connect_options, read_options
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("snapshot", help="write the canonical JSON snapshot of a live schema",
+                                   description="Read the schema of a live database from pg_catalog and write "
+                                               "its canonical JSON (gzip if FILE ends in .gz).")
+    parser.add_argument("dsn", metavar="DSN", help="postgresql://user:pass@host:5432/db?sslmode=require")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    add_read_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    snapshot = read_snapshot(connect_options(arguments.dsn, arguments), read_options(arguments))
+    if arguments.output in (None, "-"):
+        sys.stdout.write(snapshot_io.dumps(snapshot))
+    else:
+        snapshot_io.write_file(snapshot, arguments.output)
+        counts = ", ".join(f"{count} {kind}" for kind, count in snapshot.counts().items() if count)
+        print(f"wrote {arguments.output}: {snapshot.fingerprint} ({counts})", file=sys.stderr)
+    return 0

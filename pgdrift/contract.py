@@ -1,0 +1,34 @@
+"""Names shared by the CDK stack (`infra/`) and the Lambda handlers (`lambdas/`), declared once.
+
+`infra/` and `lambdas/` never import each other; both import these constants, and
+`tests/test_contract.py` checks that each side uses them.
+"""
+
+from __future__ import annotations
+
+# Handler entry points, relative to the root of the Lambda asset (which holds `pgdrift/`,
+# `lambdas/` and the third-party packages side by side).
+MONITOR_HANDLER = "lambdas.monitor.handler.handler"
+SLACK_HANDLER = "lambdas.slack_notifier.handler.handler"
+
+# Environment variables of the monitor Lambda.
+ENV_TARGETS = "PGDRIFT_TARGETS"  # JSON list of target settings (see pgdrift.settings)
+ENV_BUCKET = "PGDRIFT_BUCKET"  # snapshot and report bucket name
+ENV_TOPIC_ARN = "PGDRIFT_TOPIC_ARN"  # alert topic
+ENV_REMINDER_HOURS = "PGDRIFT_REMINDER_HOURS"  # 0 = reminders off
+ENV_CA_BUNDLE = "PGDRIFT_CA_BUNDLE"  # path of the CA bundle that verifies RDS TLS
+
+# Environment variables of the Slack notifier Lambda.
+ENV_SLACK_SECRET_ARN = "PGDRIFT_SLACK_SECRET_ARN"  # secret JSON {"webhook_url": "..."}
+
+# Metrics namespace and service name (Powertools reads these variables itself).
+METRICS_NAMESPACE = "pgdrift"
+SERVICE_NAME = "pgdrift"
+
+# S3 layout (documented in the README).
+PREFIX_SNAPSHOTS = "snapshots/"  # snapshots/<sha256>.json.gz, content-addressed
+PREFIX_RUNS = "runs/"  # runs/target=<t>/date=<YYYY-MM-DD>/<run_id>.json (JSON Lines, one record)
+PREFIX_REPORTS = "reports/"  # reports/target=<t>/date=<YYYY-MM-DD>/<run_id>.{json,md,html}
+PREFIX_LATEST = "latest/"  # latest/<target>.json
+PREFIX_STATE = "state/"  # state/<target>.json, alert state (conditional writes)
+PREFIX_EXPECTED = "expected/"  # expected/<target>/ledger.json.gz, uploaded by CI

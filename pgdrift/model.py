@@ -1,0 +1,343 @@
+"""The snapshot model: one frozen dataclass per object kind, and the `Snapshot` that holds them.
+
+A snapshot maps kind -> {qualified name -> object}. Its canonical JSON form has sorted keys and a
+stable `format_version`; its fingerprint is the sha256 of the canonical form of the objects alone
+(metadata such as capture time is excluded, and so are fields marked `volatile`, like row
+estimates, which change without any schema change).
+
+Field names equal the column aliases of the catalog queries in `catalog/sql/`, so a row becomes an
+object with `Model(**row)`. Reference fields (`ref`) arrive from SQL as name parts and are turned
+into qualified names by `pgdrift.identity`, the one place that builds names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT_VERSION = 1
+
+#: Marks a field that is stored but does not count: excluded from equality, diff and fingerprint.
+VOLATILE = {"volatile": True}
+#: Marks a field that the reader converts from name parts to a qualified name.
+REF = {"ref": True}
+#: Like REF, for a tuple of references.
+REFS = {"refs": True}
+
+
+def _volatile(default: Any) -> Any:
+    return field(default=default, compare=False, metadata=VOLATILE)
+
+
+def _ref() -> Any:
+    return field(default=None, metadata=REF)
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    name: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    schema: str
+    name: str
+    kind: str  # "table", "partitioned table" or "foreign table"
+    persistence: str  # "permanent" or "unlogged"
+    partition_key: str | None = None
+    partition_of: str | None = _ref()
+    partition_bound: str | None = None
+    inherits: tuple[str, ...] = field(default=(), metadata=REFS)
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    options: tuple[str, ...] = ()
+    comment: str | None = None
+    row_estimate: int = _volatile(-1)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    schema: str
+    table: str
+    name: str
+    type: str
+    not_null: bool = False
+    default: str | None = None
+    identity: str | None = None  # "always" or "by default"
+    generated: str | None = None  # the generation expression
+    generated_kind: str | None = None  # "stored" or "virtual"
+    collation: str | None = _ref()  # only when it differs from the type's default
+    comment: str | None = None
+    position: int = _volatile(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    schema: str
+    table: str
+    name: str
+    type: str  # "primary key", "foreign key", "unique", "check", "exclusion"
+    definition: str
+    deferrable: bool = False
+    deferred: bool = False
+    validated: bool = True
+    enforced: bool = True
+    references: str | None = _ref()
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    schema: str
+    table: str
+    name: str
+    definition: str
+    unique: bool = False
+    method: str = "btree"
+    predicate: str | None = None
+    valid: bool = True
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    schema: str
+    name: str
+    data_type: str
+    start: int
+    increment: int
+    minimum: int
+    maximum: int
+    cache: int = 1
+    cycle: bool = False
+    owned_by: str | None = _ref()
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    schema: str
+    name: str
+    labels: tuple[str, ...]
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    schema: str
+    name: str
+    base_type: str
+    not_null: bool = False
+    default: str | None = None
+    constraints: tuple[str, ...] = ()  # "name: definition", sorted by name
+    collation: str | None = _ref()
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeType:
+    schema: str
+    name: str
+    attributes: tuple[str, ...]  # "name type", in attribute order
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    schema: str
+    name: str
+    materialized: bool
+    definition: str
+    options: tuple[str, ...] = ()
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    schema: str
+    name: str
+    arguments: str  # identity arguments, as pg_get_function_identity_arguments prints them
+    kind: str  # "function", "procedure", "aggregate", "window"
+    result: str | None
+    language: str
+    volatility: str  # "immutable", "stable", "volatile"
+    security_definer: bool = False
+    strict: bool = False
+    parallel: str = "unsafe"
+    config: tuple[str, ...] = ()
+    body_sha256: str = ""
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    schema: str
+    table: str
+    name: str
+    definition: str
+    enabled: str = "origin"  # "origin", "disabled", "replica", "always"
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    name: str
+    version: str
+    schema: str
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    schema: str
+    table: str
+    name: str
+    command: str  # "all", "select", "insert", "update", "delete"
+    permissive: bool
+    roles: tuple[str, ...]
+    using: str | None = None
+    with_check: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Privilege:
+    object_type: str  # "table", "sequence", "schema", "function"
+    object: str  # the object's key in its own kind
+    grantee: str  # role name, or "PUBLIC"
+    privileges: tuple[str, ...]  # sorted; "ALL" when the grantee holds every privilege
+    grantable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Collation:
+    schema: str
+    name: str
+    provider: str  # "libc", "icu", "builtin"
+    collate: str | None = None
+    ctype: str | None = None
+    locale: str | None = None
+    deterministic: bool = True
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlembicState:
+    """What `alembic_version` said: present (with revisions), absent, or unreadable (with why)."""
+
+    status: str  # "present", "absent", "unreadable"
+    revisions: tuple[str, ...] = ()
+    table: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotMeta:
+    captured_at: str
+    server_version: str
+    server_version_num: int
+    database: str
+    alembic: AlembicState
+    source: str = ""  # the redacted DSN or file the snapshot came from
+    schemas: tuple[str, ...] = ()  # the schemas that were read
+
+
+# ---------------------------------------------------------------------------------------------
+# Conversion between objects and plain JSON values
+
+
+def _field_plan(model: type) -> tuple[tuple[str, bool, bool], ...]:
+    """(name, is_tuple, is_volatile) per field, computed once per model."""
+    plan = []
+    for model_field in dataclasses.fields(model):
+        is_tuple = str(model_field.type).startswith("tuple")
+        plan.append((model_field.name, is_tuple, bool(model_field.metadata.get("volatile"))))
+    return tuple(plan)
+
+
+@functools.cache
+def dataclass_fields(model: type) -> tuple[dataclasses.Field[Any], ...]:
+    return dataclasses.fields(model)
+
+
+_PLANS: dict[type, tuple[tuple[str, bool, bool], ...]] = {}
+
+
+def plan_of(model: type) -> tuple[tuple[str, bool, bool], ...]:
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = _PLANS[model] = _field_plan(model)
+    return plan
+
+
+def to_json_value(obj: Any, include_volatile: bool = True) -> dict[str, Any]:
+    """An object as a JSON-ready dict (tuples become lists)."""
+    result: dict[str, Any] = {}
+    for name, is_tuple, is_volatile in plan_of(type(obj)):
+        if is_volatile and not include_volatile:
+            continue
+        value = getattr(obj, name)
+        result[name] = list(value) if is_tuple else value
+    return result
+
+
+def from_json_value(model: type, value: Mapping[str, Any]) -> Any:
+    """The inverse of `to_json_value`; unknown fields are an error, missing ones take defaults."""
+    arguments = {}
+    known = plan_of(model)
+    for name, is_tuple, _ in known:
+        if name in value:
+            arguments[name] = tuple(value[name]) if is_tuple and value[name] is not None else value[name]
+    unknown = set(value) - {name for name, _, _ in known}
+    if unknown:
+        raise ValueError(f"unknown field(s) {sorted(unknown)} for {model.__name__}")
+    return model(**arguments)
+
+
+def compared_fields(model: type) -> tuple[str, ...]:
+    """The fields that count for equality and diff (everything not volatile)."""
+    return tuple(name for name, _, is_volatile in plan_of(model) if not is_volatile)
+
+
+def canonical_dumps(value: Any) -> str:
+    """The canonical JSON text: sorted keys, no insignificant whitespace, UTF-8 as is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A complete schema: kind name -> {key -> object}, plus metadata that does not count."""
+
+    meta: SnapshotMeta
+    objects: Mapping[str, Mapping[str, Any]]
+    format_version: int = FORMAT_VERSION
+
+    def of_kind(self, kind: str) -> Mapping[str, Any]:
+        return self.objects.get(kind, {})
+
+    def content(self, include_volatile: bool = False) -> dict[str, dict[str, dict[str, Any]]]:
+        """The objects as plain JSON values, kinds and keys in sorted order."""
+        return {
+            kind: {key: to_json_value(objects[key], include_volatile) for key in sorted(objects)}
+            for kind, objects in sorted(self.objects.items())
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 over the canonical form of the schema content (no metadata, no volatile fields)."""
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            digest = hashlib.sha256(canonical_dumps(self.content()).encode("utf-8")).hexdigest()
+            cached = f"sha256:{digest}"
+            object.__setattr__(self, "_fingerprint", cached)
+        return cached
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(objects) for kind, objects in sorted(self.objects.items())}
+
+    def same_schema(self, other: Snapshot) -> bool:
+        return self.fingerprint == other.fingerprint

@@ -1,0 +1,92 @@
+"""Reading and writing snapshots in their canonical JSON form (plain or gzip).
+
+The file holds `format_version`, `meta`, `objects` and the `fingerprint`. Loading checks the
+format version and recomputes the fingerprint, so a truncated or edited file is reported as
+corrupt instead of being diffed as if it were a schema.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+from pgdrift import model
+from pgdrift.errors import SnapshotFormatError
+from pgdrift.registry import BY_NAME
+
+
+def to_document(snapshot: model.Snapshot) -> dict[str, Any]:
+    meta = model.to_json_value(snapshot.meta)
+    meta["alembic"] = model.to_json_value(snapshot.meta.alembic)
+    return {
+        "format_version": snapshot.format_version,
+        "fingerprint": snapshot.fingerprint,
+        "meta": meta,
+        "objects": snapshot.content(include_volatile=True),
+    }
+
+
+def dumps(snapshot: model.Snapshot) -> str:
+    """Canonical JSON text of a snapshot: sorted keys, one line, newline-terminated."""
+    return model.canonical_dumps(to_document(snapshot)) + "\n"
+
+
+def from_document(document: Any, source: str = "snapshot") -> model.Snapshot:
+    if not isinstance(document, dict) or "objects" not in document or "meta" not in document:
+        raise SnapshotFormatError(f"reading {source}: not a pgdrift snapshot (no objects/meta)")
+    version = document.get("format_version")
+    if version != model.FORMAT_VERSION:
+        raise SnapshotFormatError(
+            f"reading {source}: format_version {version!r} is not supported (this pgdrift reads "
+            f"{model.FORMAT_VERSION})", "Re-take the snapshot with this version of pgdrift")
+    try:
+        meta_value = dict(document["meta"])
+        meta_value["alembic"] = model.from_json_value(model.AlembicState, meta_value["alembic"])
+        meta = model.from_json_value(model.SnapshotMeta, meta_value)
+        objects = {}
+        for kind_name, values in document["objects"].items():
+            kind = BY_NAME.get(kind_name)
+            if kind is None:
+                raise ValueError(f"unknown object kind {kind_name!r}")
+            objects[kind_name] = {key: model.from_json_value(kind.model, value) for key, value in values.items()}
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise SnapshotFormatError(f"reading {source}: corrupt snapshot: {error}") from None
+    snapshot = model.Snapshot(meta=meta, objects=objects)
+    expected = document.get("fingerprint")
+    if expected is not None and expected != snapshot.fingerprint:
+        raise SnapshotFormatError(
+            f"reading {source}: fingerprint mismatch (file says {expected}, content is {snapshot.fingerprint})",
+            "The file was edited or truncated; re-take the snapshot")
+    return snapshot
+
+
+def decode_bytes(data: bytes, source: str) -> Any:
+    """Bytes (gzip or plain) -> a JSON document, with clear errors for corrupt input."""
+    try:
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        return json.loads(data.decode("utf-8"))
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SnapshotFormatError(f"reading {source}: not valid (gzip) JSON: {error}") from None
+
+
+def loads(data: bytes | str, source: str = "snapshot") -> model.Snapshot:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return from_document(decode_bytes(raw, source), source)
+
+
+def read_file(path: str | Path) -> model.Snapshot:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SnapshotFormatError(f"reading snapshot {path}: {error.strerror}") from None
+    return loads(data, str(path))
+
+
+def write_file(snapshot: model.Snapshot, path: str | Path) -> None:
+    path = Path(path)
+    text = dumps(snapshot).encode("utf-8")
+    path.write_bytes(gzip.compress(text, mtime=0) if path.suffix == ".gz" else text)
