@@ -1,0 +1,144 @@
+"""Changes and reports as data: the small closed vocabulary every renderer, alert and exit code reads.
+
+A `Change` is one finding: an object of some kind that is missing, unexpected, altered (one
+attribute) or renamed, with a severity and a one-line reason. A `Report` holds the changes of one
+comparison plus, for `pgdrift check`/`compare`, the migration status. Renderers (text, markdown,
+JSON, HTML, Slack, email) are separate functions over this data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+REPORT_FORMAT_VERSION = 1
+
+CHANGE_TYPES = ("missing", "unexpected", "altered", "renamed")
+SEVERITIES = ("critical", "high", "medium", "low")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+CAUSES = ("pending_migration", "out_of_band")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A declared, owned, expiring acceptance of a finding (from the config file)."""
+
+    pattern: str
+    reason: str
+    owner: str
+    expires: str  # ISO date
+    expired: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """One finding. `expected`/`actual` hold the attribute values (altered) or the objects' JSON
+    values (missing: expected only; unexpected: actual only; renamed: both names)."""
+
+    kind: str
+    change: str  # one of CHANGE_TYPES
+    object: str  # qualified name, including the object's own name
+    attribute: str | None = None
+    expected: Any = None
+    actual: Any = None
+    severity: str = "medium"
+    reason: str = ""
+    table: str | None = None  # the table the object belongs to, for grouping
+    confidence: float | None = None  # rename candidates only
+    cause: str | None = None  # pending_migration | out_of_band (check/compare only)
+    migration: str | None = None  # the revision that shaped the expected object, if any
+    waiver: Waiver | None = None
+    detail: dict[str, Any] = field(default_factory=dict, compare=False)  # e.g. folded children
+
+    @property
+    def active(self) -> bool:
+        """Counts toward alerts and exit codes: not covered by a waiver that is still valid."""
+        return self.waiver is None or self.waiver.expired
+
+    @property
+    def identity(self) -> str:
+        """Stable identity of the finding, for alert de-duplication."""
+        return f"{self.kind}|{self.change}|{self.object}|{self.attribute or ''}"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison."""
+
+    source: str  # redacted DSN, file path or s3:// URI
+    fingerprint: str
+    database: str | None = None
+    server_version: str | None = None
+    captured_at: str | None = None
+    revisions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """Something that will go wrong when a pending migration is applied."""
+
+    revision: str
+    type: str  # "conflict" (out-of-band change in the way) or "destructive" (loses data)
+    object: str
+    message: str
+    severity: str = "high"
+
+
+@dataclass(frozen=True)
+class PendingMigration:
+    revision: str
+    date: str | None  # ISO 8601
+    message: str
+    changes: tuple[Change, ...] = ()
+    hazards: tuple[Hazard, ...] = ()
+
+
+@dataclass(frozen=True)
+class MigrationStatus:
+    """Where the live database stands in the repository's Alembic graph."""
+
+    live_revisions: tuple[str, ...]
+    head_revisions: tuple[str, ...]
+    # "at_head", "behind", "ahead_or_unknown", "no_version_table", "unreadable", "branched"
+    state: str
+    detail: str | None = None
+    live_date: str | None = None
+    head_date: str | None = None
+    lag_revisions: int | None = None
+    lag_days: float | None = None
+    pending: tuple[PendingMigration, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    expected: Side
+    actual: Side
+    changes: tuple[Change, ...]
+    generated_at: str
+    migrations: MigrationStatus | None = None
+    title: str = "Schema drift report"
+    format_version: int = REPORT_FORMAT_VERSION
+
+    @property
+    def active_changes(self) -> tuple[Change, ...]:
+        return tuple(change for change in self.changes if change.active)
+
+    def counts_by_severity(self) -> dict[str, int]:
+        counts = Counter(change.severity for change in self.active_changes)
+        return {severity: counts.get(severity, 0) for severity in SEVERITIES}
+
+    @property
+    def highest_severity(self) -> str | None:
+        present = [change.severity for change in self.active_changes]
+        return min(present, key=SEVERITY_RANK.__getitem__) if present else None
+
+    @property
+    def has_drift(self) -> bool:
+        return bool(self.active_changes)
+
+    @property
+    def status(self) -> str:
+        """"clean" or "drift" (what exit codes and alerts follow)."""
+        behind = self.migrations is not None and self.migrations.state != "at_head"
+        return "drift" if self.has_drift or behind else "clean"
