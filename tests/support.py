@@ -25,6 +25,8 @@ _counter = itertools.count()
 class TestServer:
     """A server we may create databases on: embedded (16, 18) or external."""
 
+    __test__ = False  # not a test class, despite the name
+
     label: str
     admin_dsn: str
     embedded: EmbeddedServer | None = None

@@ -1,0 +1,223 @@
+"""The catalog reader against real PostgreSQL 16 and 18: every kind, every drifting attribute."""
+
+from __future__ import annotations
+
+import pytest
+
+from pgdrift import snapshot_io
+from pgdrift.catalog import ReadOptions, read_snapshot
+from pgdrift.connect import parse_dsn
+from pgdrift.model import Snapshot
+from pgdrift.registry import KINDS
+from tests.support import TestServer, execute
+
+FIXTURE = "tests/fixtures/all_kinds.sql"
+_cache: dict[str, tuple[str, Snapshot]] = {}
+
+
+def all_kinds(server: TestServer) -> tuple[str, Snapshot]:
+    """One database per server with every kind in it, built once per test process."""
+    if server.label not in _cache:
+        with open(FIXTURE, encoding="utf-8") as script:
+            dsn = server.create_database(script.read())
+        _cache[server.label] = (dsn, read_snapshot(parse_dsn(dsn)))
+    return _cache[server.label]
+
+
+# (kind, key, attribute, expected value): one row per attribute that can drift.
+EXPECTED_ATTRIBUTES = [
+    ("schema", "billing", "comment", "money"),
+    ("extension", "vector", "schema", "public"),
+    ("collation", "billing.bytewise", "provider", "libc"),
+    ("enum", "public.credential_status", "labels", ("pending", "active", "expired")),
+    ("enum", "public.credential_status", "comment", "lifecycle"),
+    ("domain", "public.us_state", "base_type", "character(2)"),
+    ("domain", "public.us_state", "not_null", True),
+    ("domain", "public.us_state", "default", "'CA'::bpchar"),
+    ("domain", "public.us_state", "constraints", ("us_state_check: CHECK ((VALUE ~ '^[A-Z]{2}$'::text))",)),
+    ("composite_type", "public.money_pair", "attributes", ("amount numeric(12,2)", "currency text")),
+    ("sequence", "billing.invoice_no", "start", 1000),
+    ("sequence", "billing.invoice_no", "increment", 5),
+    ("sequence", "billing.invoice_no", "maximum", 999999),
+    ("sequence", "billing.invoice_no", "cache", 10),
+    ("sequence", "billing.invoice_no", "cycle", True),
+    ("sequence", "public.licenses_id_seq", "owned_by", "public.licenses.id"),
+    ("table", "public.providers", "comment", "Licensed providers"),
+    ("table", "public.events", "kind", "partitioned table"),
+    ("table", "public.events", "partition_key", "RANGE (at)"),
+    ("table", "public.events_2026", "partition_of", "public.events"),
+    ("table", "public.events_2026", "partition_bound", "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"),
+    ("table", "public.cache_entries", "persistence", "unlogged"),
+    ("table", "public.cache_entries", "options", ("fillfactor=70",)),
+    ("table", "public.audit_logins", "inherits", ("public.audit_base",)),
+    ("table", "public.licenses", "rls_enabled", True),
+    ("table", "public.licenses", "rls_forced", True),
+    ("column", "public.providers.id", "identity", "always"),
+    ("column", "public.providers.npi", "not_null", True),
+    ("column", "public.providers.npi", "comment", "National Provider Identifier"),
+    ("column", "public.providers.status", "type", "public.credential_status"),
+    ("column", "public.providers.status", "default", "'pending'::public.credential_status"),
+    ("column", "public.providers.search_name", "generated", "lower(full_name)"),
+    ("column", "public.providers.search_name", "generated_kind", "stored"),
+    ("column", "public.providers.sort_key", "collation", "billing.bytewise"),
+    ("column", "public.providers.embedding", "type", "public.vector(3)"),
+    ("column", "public.licenses.id", "default", "nextval('public.licenses_id_seq'::regclass)"),
+    ("constraint", "public.providers.providers_pkey", "type", "primary key"),
+    ("constraint", "public.providers.providers_npi_key", "definition", "UNIQUE (npi)"),
+    ("constraint", "public.licenses.licenses_provider_fk", "definition",
+     "FOREIGN KEY (provider_id) REFERENCES public.providers(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED"),
+    ("constraint", "public.licenses.licenses_provider_fk", "references", "public.providers"),
+    ("constraint", "public.licenses.licenses_provider_fk", "deferred", True),
+    ("constraint", "public.licenses.licenses_no_overlap", "type", "exclusion"),
+    ("constraint", "public.licenses.licenses_state_check", "comment", "no placeholder states"),
+    ("constraint", "public.licenses.licenses_expiry_check", "validated", False),
+    ("constraint", "public.licenses.licenses_expiry_check", "definition",
+     "CHECK ((expires_on > '2000-01-01'::date))"),
+    ("index", "public.licenses_expiring", "predicate", "(expires_on IS NOT NULL)"),
+    ("index", "public.licenses_expiring", "comment", "renewal reminders"),
+    ("index", "public.providers_lower_name", "unique", True),
+    ("index", "public.providers_lower_name", "definition",
+     "CREATE UNIQUE INDEX providers_lower_name ON public.providers USING btree (lower(full_name))"),
+    ("index", "public.licenses_state_hash", "method", "hash"),
+    ("index", "public.license_counts_state", "table", "license_counts"),
+    ("view", "public.active_providers", "definition",
+     "SELECT id, full_name FROM public.providers WHERE (status = 'active'::public.credential_status);"),
+    ("view", "public.active_providers", "comment", "for the directory"),
+    ("view", "public.license_counts", "materialized", True),
+    ("function", "public.normalize_npi(raw text)", "volatility", "immutable"),
+    ("function", "public.normalize_npi(raw text)", "strict", True),
+    ("function", "public.normalize_npi(raw text)", "parallel", "safe"),
+    ("function", "public.normalize_npi(raw text)", "comment", "digits only"),
+    ("function", "public.touch_created()", "security_definer", True),
+    ("function", "public.touch_created()", "config", ("search_path=public",)),
+    ("function", "public.touch_created()", "language", "plpgsql"),
+    ("function", "billing.close_month(IN month date)", "kind", "procedure"),
+    ("trigger", "public.licenses.licenses_audit", "enabled", "disabled"),
+    ("trigger", "public.providers.providers_touch", "definition",
+     "CREATE TRIGGER providers_touch BEFORE INSERT ON public.providers FOR EACH ROW "
+     "EXECUTE FUNCTION public.touch_created()"),
+    ("policy", "public.licenses.licenses_by_state", "command", "update"),
+    ("policy", "public.licenses.licenses_by_state", "permissive", False),
+    ("policy", "public.licenses.licenses_by_state", "roles", ("pgdrift_test_app",)),
+    ("policy", "public.licenses.licenses_by_state", "with_check", "(state = 'CA'::bpchar)"),
+    ("privilege", "table public.providers TO pgdrift_test_app", "privileges", ("ALL",)),
+    ("privilege", "table public.licenses TO pgdrift_test_app", "grantable", ("INSERT", "SELECT")),
+    ("privilege", "sequence billing.invoice_no TO pgdrift_test_app", "privileges", ("USAGE",)),
+    ("privilege", "schema billing TO pgdrift_test_app", "privileges", ("USAGE",)),
+    ("privilege", "function public.normalize_npi(raw text) TO pgdrift_test_app", "privileges", ("EXECUTE",)),
+]
+
+
+@pytest.mark.parametrize(("kind", "key", "attribute", "value"), EXPECTED_ATTRIBUTES,
+                         ids=[f"{row[0]}:{row[1]}.{row[2]}" for row in EXPECTED_ATTRIBUTES])
+def test_attribute_is_read(server: TestServer, kind: str, key: str, attribute: str, value: object) -> None:
+    _, snapshot = all_kinds(server)
+    objects = snapshot.of_kind(kind)
+    assert key in objects, f"{kind} {key} not read; have {sorted(objects)}"
+    assert getattr(objects[key], attribute) == value
+
+
+def test_every_registered_kind_is_covered(server: TestServer) -> None:
+    _, snapshot = all_kinds(server)
+    covered = {row[0] for row in EXPECTED_ATTRIBUTES}
+    assert covered == {kind.name for kind in KINDS}
+    assert all(snapshot.of_kind(kind.name) for kind in KINDS)
+
+
+def test_left_out_objects(server: TestServer) -> None:
+    _, snapshot = all_kinds(server)
+    assert "rdsadmin" not in snapshot.of_kind("schema")  # RDS's own schema
+    assert "public.awsdms_apply_exceptions" not in snapshot.of_kind("table")  # DMS's control table
+    assert not [key for key in snapshot.of_kind("function") if "vector" in key]  # extension-owned
+    assert "public.vector" not in snapshot.of_kind("composite_type")
+    assert set(snapshot.meta.schemas) == {"billing", "public"}
+    # The identity column's internal sequence is described by the column, not as a sequence.
+    assert not [key for key in snapshot.of_kind("sequence") if key.startswith("public.providers")]
+    # A NOT NULL is an attribute of its column, never a constraint (PostgreSQL 18 stores both).
+    assert all(obj.type != "not null" for obj in snapshot.of_kind("constraint").values())
+
+
+def test_metadata(server: TestServer) -> None:
+    _, snapshot = all_kinds(server)
+    assert snapshot.meta.database.startswith("t")
+    assert snapshot.meta.server_version_num // 10000 == server.version
+    assert snapshot.meta.alembic.status == "present"
+    assert snapshot.meta.alembic.revisions == ("20260115_0200",)
+    assert snapshot.meta.captured_at.endswith("Z")
+    assert snapshot.format_version == 1
+    assert "password" not in snapshot.meta.source
+
+
+def test_pg16_and_pg18_agree(pg16: TestServer, pg18: TestServer) -> None:
+    _, on16 = all_kinds(pg16)
+    _, on18 = all_kinds(pg18)
+    assert on16.meta.server_version != on18.meta.server_version
+    differing = [(kind, key) for kind in on16.objects for key in set(on16.of_kind(kind)) | set(on18.of_kind(kind))
+                 if on16.of_kind(kind).get(key) != on18.of_kind(kind).get(key)]
+    assert differing == []
+    assert on16.fingerprint == on18.fingerprint
+
+
+def test_round_trip_is_exact(server: TestServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, snapshot = all_kinds(server)
+    text = snapshot_io.dumps(snapshot)
+    assert snapshot_io.dumps(snapshot_io.loads(text)) == text
+    for name in ("s.json", "s.json.gz"):
+        snapshot_io.write_file(snapshot, tmp_path / name)
+        again = snapshot_io.read_file(tmp_path / name)
+        assert again == snapshot
+        assert snapshot_io.dumps(again) == text
+    assert (tmp_path / "s.json.gz").read_bytes()[:2] == b"\x1f\x8b"
+
+
+def test_fingerprint_ignores_metadata_and_row_estimates(server: TestServer) -> None:
+    dsn = server.create_database("CREATE TABLE t (id int PRIMARY KEY);")
+    before = read_snapshot(parse_dsn(dsn))
+    execute(dsn, "INSERT INTO t SELECT generate_series(1, 500); ANALYZE t;")
+    after = read_snapshot(parse_dsn(dsn))
+    assert after.of_kind("table")["public.t"].row_estimate == 500
+    assert before.of_kind("table")["public.t"].row_estimate != 500
+    assert before.fingerprint == after.fingerprint
+    execute(dsn, "ALTER TABLE t ADD COLUMN note text;")
+    assert read_snapshot(parse_dsn(dsn)).fingerprint != before.fingerprint
+
+
+def test_schema_filters(server: TestServer) -> None:
+    dsn, _ = all_kinds(server)
+    only_billing = read_snapshot(parse_dsn(dsn), ReadOptions(include_schemas=("billing",)))
+    assert set(only_billing.of_kind("schema")) == {"billing"}
+    assert set(only_billing.of_kind("sequence")) == {"billing.invoice_no"}
+    assert not only_billing.of_kind("table")
+    without_billing = read_snapshot(parse_dsn(dsn), ReadOptions(exclude_schemas=("bill*",)))
+    assert "billing" not in without_billing.of_kind("schema")
+    assert "public.providers" in without_billing.of_kind("table")
+    # RDS's schema is only left out by the default list: an empty list reads it.
+    everything = read_snapshot(parse_dsn(dsn), ReadOptions(exclude_schemas=(), exclude_objects=()))
+    assert "rdsadmin" in everything.of_kind("schema")
+    assert "public.awsdms_apply_exceptions" in everything.of_kind("table")
+
+
+def test_alembic_version_absent_is_recorded(server: TestServer) -> None:
+    snapshot = read_snapshot(parse_dsn(server.create_database("CREATE TABLE t (id int);")))
+    assert snapshot.meta.alembic.status == "absent"
+    assert snapshot.meta.alembic.revisions == ()
+
+
+def test_round_trips_do_not_grow_with_the_schema(server: TestServer) -> None:
+    from pgdrift.catalog import CatalogSession, read_snapshot_from_session
+    from pgdrift.connect import open_session
+
+    def count(sql: str) -> int:
+        options = parse_dsn(server.create_database(sql))
+        session = CatalogSession(open_session(options), options)
+        try:
+            read_snapshot_from_session(session)
+        finally:
+            session.close()
+        return session.round_trips
+
+    small = count("CREATE TABLE a (id int PRIMARY KEY);")
+    large = count("".join(f"CREATE TABLE t{n} (id int PRIMARY KEY, v text); CREATE INDEX ON t{n} (v);"
+                          for n in range(60)))
+    assert small == large
+    assert small <= 25
