@@ -4,6 +4,11 @@ Set algebra on keys gives missing (expected only), unexpected (actual only) and 
 common objects are compared field by field (volatile fields excluded). The output is sorted and
 deterministic, and `diff_snapshots(s, s)` is empty.
 
+Some attributes are compared in a normalized form, because they repeat what the key already
+says: index and trigger definitions embed their own name and their table's name
+(`CREATE INDEX ix ON public.t USING btree (a)`), which would report one rename or move twice.
+The reported values stay as the server printed them.
+
 Children of a missing or unexpected table (its columns, constraints, indexes, triggers,
 policies) are folded into the table's finding, counted in `detail["children"]`, so one missing
 table is one finding, not fifty. Pass `fold=False` to keep them (the ledger does, to attribute
@@ -15,8 +20,9 @@ Severities, reasons, renames and waivers are applied afterwards by `pgdrift.seve
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pgdrift import model
@@ -24,6 +30,46 @@ from pgdrift.registry import KINDS, Kind
 from pgdrift.report import Change
 
 KIND_ORDER = {kind.name: position for position, kind in enumerate(KINDS)}
+
+_IDENT = r'(?:"(?:[^"]|"")*"|[^\s."(]+)'
+_QUALIFIED = rf"{_IDENT}(?:\.{_IDENT})*"
+_INDEX_PREFIX = re.compile(rf"^CREATE (?:UNIQUE )?INDEX {_IDENT} ON (?:ONLY )?{_QUALIFIED} ")
+_TRIGGER_NAME = re.compile(rf"^CREATE (?:CONSTRAINT )?TRIGGER {_IDENT} ")
+_TRIGGER_TABLE = re.compile(rf" ON {_QUALIFIED} ")
+
+
+def _index_body(definition: Any) -> Any:
+    """`CREATE UNIQUE INDEX ix ON public.t USING btree (a)` -> `USING btree (a)`."""
+    return _INDEX_PREFIX.sub("", definition) if isinstance(definition, str) else definition
+
+
+def _trigger_body(definition: Any) -> Any:
+    """The trigger definition without its own name and its table's name."""
+    if not isinstance(definition, str):
+        return definition
+    return _TRIGGER_TABLE.sub(" ON <table> ", _TRIGGER_NAME.sub("", definition), count=1)
+
+
+#: (kind, attribute) -> the form in which two values are compared.
+COMPARED_AS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("index", "definition"): _index_body,
+    ("trigger", "definition"): _trigger_body,
+}
+
+
+def attribute_changes(kind: Kind, key: str, before: Any, after: Any) -> list[Change]:
+    """One `altered` change per attribute that differs between two objects of the same key."""
+    changes = []
+    for name in model.compared_fields(kind.model):
+        old, new = getattr(before, name), getattr(after, name)
+        if old == new:
+            continue
+        normalize = COMPARED_AS.get((kind.name, name))
+        if normalize is not None and normalize(old) == normalize(new):
+            continue
+        changes.append(Change(kind=kind.name, change="altered", object=key, attribute=name,
+                              table=kind.table(after), expected=_plain(old), actual=_plain(new)))
+    return changes
 
 
 def diff_objects(kind: Kind, expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list[Change]:
@@ -37,16 +83,10 @@ def diff_objects(kind: Kind, expected: Mapping[str, Any], actual: Mapping[str, A
         obj = actual[key]
         changes.append(Change(kind=kind.name, change="unexpected", object=key, table=kind.table(obj),
                               actual=model.to_json_value(obj, include_volatile=False)))
-    fields = model.compared_fields(kind.model)
     for key in sorted(expected.keys() & actual.keys()):
         before, after = expected[key], actual[key]
-        if before == after:
-            continue
-        for name in fields:
-            old, new = getattr(before, name), getattr(after, name)
-            if old != new:
-                changes.append(Change(kind=kind.name, change="altered", object=key, attribute=name,
-                                      table=kind.table(before), expected=_plain(old), actual=_plain(new)))
+        if before != after:
+            changes.extend(attribute_changes(kind, key, before, after))
     return changes
 
 

@@ -1,22 +1,252 @@
-"""The drift engine: two snapshots -> the findings people read (stub, being filled in)."""
+"""The drift engine: two snapshots -> the graded findings that every report, alert and exit code reads.
+
+`analyze` runs, in order:
+
+1. table rename candidates among the tables only one side has (`pgdrift.renames`);
+2. the expected side's renamed tables (and their children) are re-keyed under the live names,
+   so the generic keyed diff reports only the residual differences of a renamed table;
+3. the generic keyed diff (`pgdrift.diff`);
+4. column rename candidates within each table, replacing a missing + unexpected pair by one
+   `renamed` finding plus any residual attribute changes;
+5. children of wholly missing/unexpected tables are folded into the table's finding;
+6. default severities and reasons (`pgdrift.severity`), then the config's overrides and
+   waivers (`pgdrift.config`).
+
+Residual findings of a renamed table or column name the live object.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
-from pgdrift.diff import diff_snapshots
-from pgdrift.model import Snapshot
+from pgdrift import model
+from pgdrift.config import DriftConfig, apply_config
+from pgdrift.diff import attribute_changes, diff_objects, fold_table_children, sort_changes
+from pgdrift.identity import qualify
+from pgdrift.registry import BY_NAME, KINDS
+from pgdrift.renames import Rename, match_columns, match_tables
 from pgdrift.report import Change, MigrationStatus, Report, Side
+from pgdrift.severity import default_reason, default_severity
+
+Objects = Mapping[str, Mapping[str, Any]]
 
 
-def analyze(expected: Snapshot, actual: Snapshot, config: object | None = None) -> list[Change]:
-    return diff_snapshots(expected, actual)
+def analyze(expected: model.Snapshot, actual: model.Snapshot,
+            config: DriftConfig | None = None) -> list[Change]:
+    """Every difference between `expected` and `actual`, with renames, severities and waivers."""
+    config = config or DriftConfig()
+    expected_objects: Objects = expected.objects
+    table_renames: list[Rename] = []
+    if config.renames:
+        table_renames = _table_renames(expected.objects, actual.objects)
+        if table_renames:
+            expected_objects = translate_tables(expected.objects, actual.objects, table_renames)
+    changes: list[Change] = [_rename_change(rename) for rename in table_renames]
+    for kind in KINDS:
+        changes.extend(diff_objects(kind, expected_objects.get(kind.name, {}), actual.of_kind(kind.name)))
+    if config.renames:
+        changes = fold_column_renames(changes, expected_objects, actual.objects)
+    graded = [grade(change) for change in fold_table_children(changes)]
+    return sort_changes(apply_config(graded, config))
 
 
-def make_report(expected: Snapshot, actual: Snapshot, changes: list[Change] | tuple[Change, ...], *,
+def grade(change: Change) -> Change:
+    """Attach the default severity and reason."""
+    return replace(change, severity=default_severity(change), reason=default_reason(change))
+
+
+def _table_renames(expected: Objects, actual: Objects) -> list[Rename]:
+    expected_tables, actual_tables = expected.get("table", {}), actual.get("table", {})
+    missing = expected_tables.keys() - actual_tables.keys()
+    unexpected = actual_tables.keys() - expected_tables.keys()
+    return match_tables(expected, actual, missing, unexpected) if missing and unexpected else []
+
+
+def _rename_change(rename: Rename) -> Change:
+    return Change(kind=rename.kind, change="renamed", object=rename.expected, expected=rename.expected,
+                  actual=rename.actual, table=rename.actual if rename.kind == "table" else None,
+                  confidence=rename.confidence, detail={"evidence": rename.evidence})
+
+
+# ---------------------------------------------------------------------------------------------
+# Re-keying renamed tables
+
+
+class _TableMap:
+    """expected (schema, table) -> actual (schema, table), plus the name substitution for children."""
+
+    def __init__(self, expected: Objects, actual: Objects, renames: Iterable[Rename]) -> None:
+        tables, live = expected.get("table", {}), actual.get("table", {})
+        self.pairs = {(tables[r.expected].schema, tables[r.expected].name):
+                      (live[r.actual].schema, live[r.actual].name) for r in renames}
+        self.keys = {qualify(*old): qualify(*new) for old, new in self.pairs.items()}
+        self.actual = actual
+
+    def child_name(self, kind: str, old: tuple[str, str], name: str, key_of: Any) -> str:
+        """`session_pkey` becomes `sessions_pkey` when only the latter exists on the live side."""
+        new = self.pairs[old]
+        if old[1] not in name:
+            return name
+        candidate = name.replace(old[1], new[1], 1)
+        live = self.actual.get(kind, {})
+        return candidate if key_of(candidate) in live and key_of(name) not in live else name
+
+    def reference(self, key: str | None) -> str | None:
+        return self.keys.get(key, key) if key else key
+
+
+def translate_tables(expected: Objects, actual: Objects,
+                     renames: Sequence[Rename]) -> dict[str, dict[str, Any]]:
+    """The expected objects with each renamed table (and its children) under its live name."""
+    table_map = _TableMap(expected, actual, renames)
+    result: dict[str, dict[str, Any]] = {kind: dict(objects) for kind, objects in expected.items()}
+    sequence_names: dict[str, str] = {}
+    _translate_sequences(result, table_map, sequence_names)
+    for kind_name in ("table", "column", "constraint", "index", "trigger", "policy", "privilege"):
+        translate = _TRANSLATORS[kind_name]
+        kind = BY_NAME[kind_name]
+        objects = result.get(kind_name, {})
+        for key, obj in list(objects.items()):
+            new = translate(obj, table_map, sequence_names)
+            if new is not obj:
+                del objects[key]
+                objects[kind.key(new)] = new
+    return result
+
+
+def _translate_sequences(objects: dict[str, dict[str, Any]], table_map: _TableMap,
+                         renamed: dict[str, str]) -> None:
+    sequences = objects.get("sequence", {})
+    for key, sequence in list(sequences.items()):
+        owner = sequence.owned_by.rsplit(".", 1)[0] if sequence.owned_by else None
+        if owner not in table_map.keys:
+            continue
+        old = next(pair for pair, _ in table_map.pairs.items() if qualify(*pair) == owner)
+        schema = sequence.schema
+        name = table_map.child_name("sequence", old, sequence.name, lambda n, s=schema: qualify(s, n))
+        column = sequence.owned_by.rsplit(".", 1)[1]
+        new = replace(sequence, name=name, owned_by=f"{table_map.keys[owner]}.{column}")
+        del sequences[key]
+        sequences[qualify(new.schema, new.name)] = new
+        if name != sequence.name:
+            renamed[sequence.name] = name
+
+
+def _table(obj: model.Table, table_map: _TableMap, _: dict[str, str]) -> Any:
+    changes: dict[str, Any] = {}
+    if (obj.schema, obj.name) in table_map.pairs:
+        changes["schema"], changes["name"] = table_map.pairs[(obj.schema, obj.name)]
+    if obj.partition_of in table_map.keys:
+        changes["partition_of"] = table_map.reference(obj.partition_of)
+    if any(parent in table_map.keys for parent in obj.inherits):
+        changes["inherits"] = tuple(table_map.keys.get(parent, parent) for parent in obj.inherits)
+    return replace(obj, **changes) if changes else obj
+
+
+def _child(kind: str, rename_child: bool) -> Any:
+    def translate(obj: Any, table_map: _TableMap, _: dict[str, str]) -> Any:
+        old = (obj.schema, obj.table)
+        if old not in table_map.pairs:
+            return obj
+        schema, table = table_map.pairs[old]
+        name = obj.name
+        if rename_child:
+            if kind == "index":
+                key_of = lambda n: qualify(schema, n)  # noqa: E731 - indexes are keyed by schema
+            else:
+                key_of = lambda n: qualify(schema, table, n)  # noqa: E731
+            name = table_map.child_name(kind, old, obj.name, key_of)
+        return replace(obj, schema=schema, table=table, name=name)
+    return translate
+
+
+_plain_child = _child("column", False)
+
+
+def _column(obj: model.Column, table_map: _TableMap, sequences: dict[str, str]) -> Any:
+    new = _plain_child(obj, table_map, sequences)
+    if new is not obj and new.default and sequences:
+        default = new.default
+        for old_name, new_name in sequences.items():
+            # nextval('public.session_id_seq'::regclass): the name may or may not be qualified
+            default = default.replace(f"{old_name}'::regclass", f"{new_name}'::regclass")
+        new = replace(new, default=default)
+    return new
+
+
+def _constraint(obj: model.Constraint, table_map: _TableMap, sequences: dict[str, str]) -> Any:
+    new = _child("constraint", True)(obj, table_map, sequences)
+    if obj.references in table_map.keys:
+        target = table_map.keys[obj.references]
+        definition = new.definition.replace(f"REFERENCES {obj.references}(", f"REFERENCES {target}(")
+        new = replace(new, references=target, definition=definition)
+    return new
+
+
+def _privilege(obj: model.Privilege, table_map: _TableMap, _: dict[str, str]) -> Any:
+    if obj.object_type == "table" and obj.object in table_map.keys:
+        return replace(obj, object=table_map.keys[obj.object])
+    return obj
+
+
+_TRANSLATORS = {
+    "table": _table,
+    "column": _column,
+    "constraint": _constraint,
+    "index": _child("index", True),
+    "trigger": _child("trigger", True),
+    "policy": _child("policy", False),
+    "privilege": _privilege,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Column renames
+
+
+def fold_column_renames(changes: list[Change], expected: Objects, actual: Objects) -> list[Change]:
+    """Replace a missing + unexpected column pair judged a rename by one `renamed` finding."""
+    missing: dict[str, dict[str, Any]] = defaultdict(dict)
+    unexpected: dict[str, dict[str, Any]] = defaultdict(dict)
+    for change in changes:
+        if change.kind == "column" and change.change == "missing" and change.table:
+            missing[change.table][change.object] = expected["column"][change.object]
+        elif change.kind == "column" and change.change == "unexpected" and change.table:
+            unexpected[change.table][change.object] = actual["column"][change.object]
+    renames = [rename for table in sorted(missing.keys() & unexpected.keys())
+               for rename in match_columns(missing[table], unexpected[table])]
+    if not renames:
+        return changes
+    gone = {("missing", r.expected) for r in renames} | {("unexpected", r.actual) for r in renames}
+    kept = [c for c in changes if not (c.kind == "column" and (c.change, c.object) in gone)]
+    column_kind = BY_NAME["column"]
+    for rename in renames:
+        before, after = expected["column"][rename.expected], actual["column"][rename.actual]
+        kept.append(replace(_rename_change(rename), table=column_kind.table(after)))
+        kept.extend(attribute_changes(column_kind, rename.actual, replace(before, name=after.name), after))
+    return kept
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+
+
+def side_of(snapshot: model.Snapshot, source: str) -> Side:
+    meta = snapshot.meta
+    return Side(source=source, fingerprint=snapshot.fingerprint, database=meta.database or None,
+                server_version=meta.server_version or None, captured_at=meta.captured_at or None,
+                revisions=meta.alembic.revisions)
+
+
+def make_report(expected: model.Snapshot, actual: model.Snapshot, changes: Iterable[Change], *,
                 expected_source: str, actual_source: str, migrations: MigrationStatus | None = None,
                 now: datetime | None = None) -> Report:
-    moment = now or datetime.now(UTC)
-    return Report(expected=Side(source=expected_source, fingerprint=expected.fingerprint),
-                  actual=Side(source=actual_source, fingerprint=actual.fingerprint),
-                  changes=tuple(changes), generated_at=moment.isoformat(), migrations=migrations)
+    """A report of one comparison; `now` defaults to the current UTC time."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    return Report(expected=side_of(expected, expected_source), actual=side_of(actual, actual_source),
+                  changes=tuple(changes), generated_at=moment.isoformat().replace("+00:00", "Z"),
+                  migrations=migrations)

@@ -1,0 +1,175 @@
+"""Default severities and one-line reasons for findings.
+
+The expected side is what the application was written against, so a finding is graded by what
+goes wrong for that application on the actual (live) side:
+
+- critical: its queries fail (a missing or renamed table or column, an incompatible type change);
+- high: data integrity or behaviour changes (missing constraints, nullability, missing unique
+  indexes, missing or altered views, routines, triggers, policies, types, sequences, schemas);
+- medium: performance or untracked objects (other missing indexes, unexpected objects, compatible
+  type widening, other attribute changes);
+- low: documentation and access (comments, privileges).
+
+`pgdrift.config` may override any of these by object pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pgdrift.registry import BY_NAME
+from pgdrift.report import Change
+
+#: Attributes of an altered object that are graded high whatever the kind.
+_HIGH_ATTRIBUTES = {"not_null", "validated", "enforced", "rls_enabled", "rls_forced", "unique",
+                    "security_definer", "deferrable", "deferred", "check", "constraints"}
+#: Kinds whose altered definition changes behaviour (graded high).
+_BEHAVIOUR_KINDS = {"constraint", "view", "function", "trigger", "policy", "domain", "enum",
+                    "composite_type"}
+
+# Integer and text families where moving to a wider type on the actual side loses nothing.
+_INTEGER_WIDTH = {"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4}
+_LENGTH = re.compile(r"^(character varying|character|varchar|char|numeric|bit varying)\((\d+)(?:,(\d+))?\)$")
+
+
+def is_compatible_type_change(expected: str, actual: str) -> bool:
+    """True when every value of `expected` fits in `actual` and clients read it the same way."""
+    if _INTEGER_WIDTH.get(expected, 99) <= _INTEGER_WIDTH.get(actual, 0):
+        return True
+    if actual == "text" and (expected.startswith(("character varying", "character(")) or expected == "text"):
+        return True
+    if expected.startswith("character varying") and actual == "character varying":
+        return True
+    old, new = _LENGTH.match(expected), _LENGTH.match(actual)
+    if old and new and old.group(1) == new.group(1):
+        return int(new.group(2)) >= int(old.group(2)) and int(new.group(3) or 0) >= int(old.group(3) or 0)
+    return False
+
+
+def default_severity(change: Change) -> str:
+    """The severity of a finding before any configured override."""
+    if change.kind == "privilege" or change.attribute == "comment":
+        return "low"
+    if change.change == "renamed":
+        return "critical" if change.kind in ("table", "column") else "medium"
+    if change.change == "missing":
+        return _missing_severity(change)
+    if change.change == "unexpected":
+        return "medium"
+    return _altered_severity(change)
+
+
+def _missing_severity(change: Change) -> str:
+    if change.kind == "index":
+        return "high" if (change.expected or {}).get("unique") else "medium"
+    if change.kind == "enum" and change.attribute == "labels":
+        return "high"
+    kind = BY_NAME.get(change.kind)
+    return kind.missing_severity if kind else "high"
+
+
+def _altered_severity(change: Change) -> str:
+    if change.kind == "column" and change.attribute == "type":
+        compatible = is_compatible_type_change(str(change.expected), str(change.actual))
+        return "medium" if compatible else "critical"
+    if change.kind == "enum" and change.attribute == "labels":
+        dropped = set(change.expected or ()) - set(change.actual or ())
+        return "high" if dropped else "medium"
+    if change.attribute in _HIGH_ATTRIBUTES:
+        return "high"
+    if change.kind == "index" and change.attribute == "definition":
+        return "high" if "UNIQUE" in str(change.expected) else "medium"
+    if change.kind in _BEHAVIOUR_KINDS and change.attribute not in ("comment", "options"):
+        return "high"
+    return "medium"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reasons
+
+
+def _label(change: Change) -> str:
+    kind = BY_NAME.get(change.kind)
+    return kind.label if kind else change.kind
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = "(none)" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_MISSING_CONSEQUENCE = {
+    "table": "queries that use it will fail",
+    "column": "queries that use it will fail",
+    "constraint": "the database no longer enforces it, so invalid rows can be written",
+    "view": "queries that read it will fail",
+    "function": "calls to it will fail",
+    "trigger": "the behaviour it implements no longer runs",
+    "policy": "row-level security no longer applies it",
+    "privilege": "the grantee can no longer do what it expects",
+    "sequence": "defaults and code that draw from it will fail",
+    "enum": "columns and casts of this type will fail",
+    "domain": "columns and casts of this type will fail",
+    "composite_type": "code that uses this type will fail",
+    "schema": "every object expected in it is unreachable",
+    "extension": "the types and functions it provides are unavailable",
+    "collation": "columns and expressions that use it will fail",
+}
+
+
+def _missing_reason(change: Change) -> str:
+    label = _label(change)
+    if change.kind == "index":
+        unique = (change.expected or {}).get("unique")
+        consequence = ("duplicates are no longer prevented" if unique
+                       else "queries that rely on it may become slow")
+    else:
+        consequence = _MISSING_CONSEQUENCE.get(change.kind, "code that relies on it may fail")
+    children = change.detail.get("children")
+    extra = f" (with its {_count_children(children)})" if children else ""
+    return f"{label} {change.object} is missing{extra}: {consequence}"
+
+
+def _count_children(children: dict[str, int]) -> str:
+    return ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in children.items())
+
+
+def _unexpected_reason(change: Change) -> str:
+    children = change.detail.get("children")
+    extra = f" (with its {_count_children(children)})" if children else ""
+    return (f"{_label(change)} {change.object} exists but is not expected{extra}: "
+            f"no migration created it")
+
+
+def _altered_reason(change: Change) -> str:
+    label, attribute = _label(change), change.attribute
+    values = f"expected {_short(change.expected)}, found {_short(change.actual)}"
+    if change.kind == "column" and attribute == "type":
+        compatible = is_compatible_type_change(str(change.expected), str(change.actual))
+        effect = ("wider type, existing code keeps working" if compatible
+                  else "incompatible type: reads and writes may fail or change meaning")
+        return f"column {change.object} has type {change.actual} instead of {change.expected}: {effect}"
+    if attribute == "not_null":
+        if change.expected:
+            return f"{label} {change.object} accepts NULL but should be NOT NULL: NULLs can be written"
+        return f"{label} {change.object} is NOT NULL but should accept NULL: inserts without it will fail"
+    if attribute == "labels":
+        return f"{label} {change.object} labels differ ({values}): writing a missing label fails"
+    if attribute == "comment":
+        return f"{label} {change.object} comment differs: documentation only"
+    return f"{label} {change.object} {attribute} differs ({values})"
+
+
+def default_reason(change: Change) -> str:
+    """One line a human understands: what is wrong and what breaks."""
+    if change.change == "missing":
+        return _missing_reason(change)
+    if change.change == "unexpected":
+        return _unexpected_reason(change)
+    if change.change == "renamed":
+        confidence = f"{change.confidence:.2f}" if change.confidence is not None else "?"
+        return (f"{_label(change)} {change.expected} seems to be renamed to {change.actual} "
+                f"(confidence {confidence}): code that uses the expected name will fail; "
+                f"a candidate only, verify before acting")
+    return _altered_reason(change)
