@@ -72,6 +72,7 @@ class Side:
     server_version: str | None = None
     captured_at: str | None = None
     revisions: tuple[str, ...] = ()
+    object_counts: tuple[tuple[str, int], ...] = ()  # (kind, count) pairs, for report statistics
 
 
 @dataclass(frozen=True)
