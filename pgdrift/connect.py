@@ -216,8 +216,9 @@ def _translate_server_error(code: str, message: str, operation: str, options: Co
         return QueryTimeout(f"{operation}: cancelled by statement_timeout ({options.statement_timeout_ms} ms)",
                             "Raise statement_timeout or check for a busy server")
     if code == "55P03":
-        return QueryTimeout(f"{operation}: lock_timeout ({options.lock_timeout_ms} ms) expired",
-                            "A long-running DDL holds a catalog lock; retry later")
+        return QueryTimeout(f"{operation}: lock_timeout ({options.lock_timeout_ms} ms) expired while a "
+                            "DDL (a migration?) held a lock on the objects being read",
+                            "Retry after the migration finishes; pgdrift never waits longer than lock_timeout")
     if code.startswith("08") or code in ("57P01", "57P03"):
         return ConnectError(f"{operation}: {message} ({code})", "Check that the server is up and accepting connections")
     return CatalogError(f"{operation}: {message} ({code})" if code else f"{operation}: {message}")

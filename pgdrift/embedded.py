@@ -8,6 +8,7 @@ passwords and least-privileged roles) in addition to the fast unix socket.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -108,10 +109,8 @@ class EmbeddedServer:
 
     def stop(self) -> None:
         if self.datadir.exists():
-            try:
+            with contextlib.suppress(EmbeddedServerError):  # already stopped
                 _run_as_owner([self.bin("pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w", "stop"])
-            except EmbeddedServerError:
-                pass  # already stopped
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> EmbeddedServer:

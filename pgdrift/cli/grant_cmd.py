@@ -8,7 +8,7 @@ import sys
 from pgdrift.grants import render_grant_sql
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     parser = subparsers.add_parser("grant-sql", help="print SQL that creates the monitoring role")
     parser.add_argument("--role", default="pgdrift_monitor", help="role name (default pgdrift_monitor)")
     parser.add_argument("--database", required=True, help="database to monitor")

@@ -10,7 +10,7 @@ from pgdrift.catalog import read_snapshot
 from pgdrift.cli.common import add_read_arguments, connect_options, read_options
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     parser = subparsers.add_parser("snapshot", help="write the canonical JSON snapshot of a live schema",
                                    description="Read the schema of a live database from pg_catalog and write "
                                                "its canonical JSON (gzip if FILE ends in .gz).")

@@ -2,6 +2,8 @@
 -- The owner's own (implicit) privileges are left out: owners legitimately differ between a
 -- scratch database and production. A missing ACL means the defaults (acldefault), as the
 -- server itself interprets it. pg_roles is used because pg_authid is not readable.
+-- Grants to the role taking the snapshot are left out too: the monitoring role's own USAGE and
+-- SELECT on alembic_version exist only where it is installed, not in the expected schema.
 WITH acl AS (
     SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END AS object_type,
            json_build_array(n.nspname, c.relname) AS object,
@@ -39,5 +41,6 @@ SELECT acl.object_type,
 FROM acl
 LEFT JOIN pg_roles AS r ON r.oid = acl.grantee
 WHERE acl.grantee <> acl.owner
+  AND (r.rolname IS NULL OR r.rolname <> current_user)
 GROUP BY acl.object_type, acl.object::text, acl.grantee, r.rolname
 ORDER BY acl.object_type, acl.object::text, grantee
