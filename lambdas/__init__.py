@@ -1,0 +1,1 @@
+"""AWS Lambda handlers: thin adapters around the pgdrift core (see pgdrift.contract)."""

@@ -1,0 +1,1 @@
+"""The Slack notifier Lambda: SNS alert -> Block Kit message (runs outside the VPC)."""

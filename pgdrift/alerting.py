@@ -1,0 +1,254 @@
+"""When to alert, and what an alert says: pure decisions over the previous alert state.
+
+Policy (issue 5):
+- alert ("drift") when the set of active finding identities, or their severities, changes; the
+  alert names what is new since the last alert;
+- "resolved" when drift clears (or the monitor recovers from a failure with no drift);
+- "reminder" every N hours while drift persists, if the target's policy asks (off by default);
+- "failed" on any error, with the reason and the remedy, so silence always means healthy; a
+  failure of the same category is not repeated every run (it is, after the reminder interval);
+- a retried invocation (same run id) never alerts twice, and neither does an unchanged result.
+
+The state is stored per target and written with a compare-and-swap (see `pgdrift.aws.s3`).
+The `Notification` is the message contract between the monitor and the notifiers (SNS email
+text, Slack blocks): plain JSON so the Slack Lambda needs nothing but this module to read it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pgdrift.errors import PgDriftError
+from pgdrift.report import SEVERITY_RANK, Change, Report
+
+ALERT_STATUSES = ("drift", "resolved", "failed", "reminder")
+#: Findings carried in a notification; the rest are counted ("and N more"). Keeps SNS < 256 KB.
+MAX_NOTIFIED_FINDINGS = 200
+#: Severity given to "the database is behind head" when no finding explains it.
+MIGRATION_STATE_SEVERITY = "medium"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one run found: the alerting findings (identity -> severity), or the failure category."""
+
+    findings: Mapping[str, str] = field(default_factory=dict)
+    failure: str | None = None  # error category (see pgdrift.errors), None on success
+
+
+@dataclass(frozen=True)
+class AlertState:
+    """What the last alert said, per target (stored as state/<target>.json)."""
+
+    status: str  # "clean", "drift" or "failed": what the last run found
+    findings: dict[str, str] = field(default_factory=dict)  # as of the last successful run
+    last_run_id: str | None = None
+    last_alert_at: str | None = None
+    last_alert_status: str | None = None
+    failure: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> AlertState:
+        try:
+            document = json.loads(text)
+            return cls(**document)
+        except (ValueError, TypeError) as error:
+            raise PgDriftError(f"reading the alert state: {error}",
+                               "Delete the state/<target>.json object; the next run recreates it") from None
+
+
+@dataclass(frozen=True)
+class Decision:
+    alert: str | None  # one of ALERT_STATUSES, or None for silence
+    new: tuple[str, ...]  # identities new (or with a changed severity) since the last alert
+    cleared: tuple[str, ...]  # identities gone since the last alert
+    state: AlertState
+
+
+def alerting_findings(report: Report, min_severity: str = "low") -> dict[str, str]:
+    """Active findings at or above `min_severity`, plus the migration state when behind head."""
+    limit = SEVERITY_RANK[min_severity]
+    findings = {change.identity: change.severity for change in report.active_changes
+                if SEVERITY_RANK[change.severity] <= limit}
+    migrations = report.migrations
+    if migrations is not None and migrations.state != "at_head" and \
+            SEVERITY_RANK[MIGRATION_STATE_SEVERITY] <= limit:
+        heads = ",".join(migrations.head_revisions)
+        findings[f"migrations|{migrations.state}||{heads}"] = MIGRATION_STATE_SEVERITY
+    return findings
+
+
+def _hours_since(moment: str | None, now: datetime) -> float:
+    if moment is None:
+        return float("inf")
+    return (now - datetime.fromisoformat(moment)).total_seconds() / 3600
+
+
+def _reminder_due(previous: AlertState, now: datetime, reminder_hours: float) -> bool:
+    return reminder_hours > 0 and _hours_since(previous.last_alert_at, now) >= reminder_hours
+
+
+def _decide_failure(previous: AlertState | None, outcome: Outcome, now: datetime,
+                    reminder_hours: float) -> str | None:
+    if previous is None or previous.status != "failed" or previous.failure != outcome.failure:
+        return "failed"
+    return "failed" if _reminder_due(previous, now, reminder_hours) else None
+
+
+def _decide_success(previous: AlertState | None, current: Mapping[str, str], now: datetime,
+                    reminder_hours: float) -> str | None:
+    before = previous.findings if previous is not None else {}
+    recovered = previous is not None and previous.status == "failed"
+    if dict(current) != before:
+        return "drift" if current else "resolved"
+    if recovered:
+        return "drift" if current else "resolved"
+    if current and previous is not None and _reminder_due(previous, now, reminder_hours):
+        return "reminder"
+    return None
+
+
+def decide(previous: AlertState | None, outcome: Outcome, run_id: str, now: datetime,
+           reminder_hours: float = 0.0) -> Decision:
+    """The alert (if any) for this run and the state to store, given the stored state."""
+    if previous is not None and previous.last_run_id == run_id:
+        return Decision(alert=None, new=(), cleared=(), state=previous)  # a retried invocation
+    before = previous.findings if previous is not None else {}
+    if outcome.failure is not None:
+        alert = _decide_failure(previous, outcome, now, reminder_hours)
+        current = dict(before)  # a failed run learns nothing about the schema
+    else:
+        current = dict(outcome.findings)
+        alert = _decide_success(previous, current, now, reminder_hours)
+    new = tuple(sorted(key for key, severity in current.items() if before.get(key) != severity))
+    cleared = tuple(sorted(before.keys() - current.keys()))
+    alerted = alert is not None
+    state = AlertState(
+        status="failed" if outcome.failure else ("drift" if current else "clean"),
+        findings=current,
+        last_run_id=run_id,
+        last_alert_at=now.isoformat() if alerted else (previous.last_alert_at if previous else None),
+        last_alert_status=alert if alerted else (previous.last_alert_status if previous else None),
+        failure=outcome.failure,
+    )
+    return Decision(alert=alert, new=new if outcome.failure is None else (), cleared=cleared, state=state)
+
+
+# ---------------------------------------------------------------------------------------------
+# The notification: what every channel renders.
+
+
+@dataclass(frozen=True)
+class NotifiedFinding:
+    severity: str
+    kind: str
+    change: str
+    object: str
+    attribute: str | None = None
+    reason: str = ""
+    cause: str | None = None
+    migration: str | None = None
+    new: bool = False  # new or changed since the last alert
+
+
+@dataclass(frozen=True)
+class NotifiedMigration:
+    revision: str
+    date: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Notification:
+    status: str  # one of ALERT_STATUSES
+    target: str
+    run_id: str
+    time: str
+    severity: str | None = None  # highest active severity (None when clean)
+    reason: str | None = None  # failures: what went wrong
+    remedy: str | None = None  # failures: what to do
+    error_category: str | None = None
+    live_revisions: tuple[str, ...] = ()
+    head_revisions: tuple[str, ...] = ()
+    migration_state: str | None = None
+    lag_days: float | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    total_findings: int = 0
+    findings: tuple[NotifiedFinding, ...] = ()
+    pending: tuple[NotifiedMigration, ...] = ()
+    new: tuple[str, ...] = ()  # identities new since the last alert
+    cleared: tuple[str, ...] = ()
+    report_key: str | None = None
+    report_url: str | None = None
+    fingerprint: str | None = None
+
+    @property
+    def severity_attribute(self) -> str:
+        """The SNS `severity` attribute: failures are critical (nobody is watching), clean is none."""
+        if self.status == "failed":
+            return "critical"
+        return self.severity or "none"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Notification:
+        try:
+            document: dict[str, Any] = json.loads(text)
+            document["findings"] = tuple(NotifiedFinding(**item) for item in document.get("findings", ()))
+            document["pending"] = tuple(NotifiedMigration(**item) for item in document.get("pending", ()))
+            for name in ("live_revisions", "head_revisions", "new", "cleared"):
+                document[name] = tuple(document.get(name, ()))
+            return cls(**document)
+        except (ValueError, TypeError, AttributeError) as error:
+            raise PgDriftError(f"reading a pgdrift notification: {error}",
+                               "The SNS message was not published by the pgdrift monitor") from None
+
+
+def _notified(change: Change, new: set[str]) -> NotifiedFinding:
+    return NotifiedFinding(severity=change.severity, kind=change.kind, change=change.change,
+                           object=change.object, attribute=change.attribute, reason=change.reason, cause=change.cause,
+                           migration=change.migration, new=change.identity in new)
+
+
+def _top_findings(report: Report, new: set[str]) -> tuple[NotifiedFinding, ...]:
+    """New findings first, then by severity; at most MAX_NOTIFIED_FINDINGS."""
+    ordered = sorted(report.active_changes,
+                     key=lambda change: (change.identity not in new, SEVERITY_RANK[change.severity]))
+    return tuple(_notified(change, new) for change in ordered[:MAX_NOTIFIED_FINDINGS])
+
+
+def notify_report(decision: Decision, report: Report, target: str, run_id: str, time: str,
+                  report_key: str | None = None, report_url: str | None = None) -> Notification:
+    """The notification of a successful run (drift, resolved or reminder)."""
+    assert decision.alert is not None
+    migrations = report.migrations
+    new = set(decision.new)
+    return Notification(
+        status=decision.alert, target=target, run_id=run_id, time=time, severity=report.highest_severity,
+        live_revisions=migrations.live_revisions if migrations else (),
+        head_revisions=migrations.head_revisions if migrations else (),
+        migration_state=migrations.state if migrations else None,
+        lag_days=migrations.lag_days if migrations else None,
+        counts=report.counts_by_severity(), total_findings=len(report.active_changes),
+        findings=_top_findings(report, new),
+        pending=tuple(NotifiedMigration(item.revision, item.date, item.message)
+                      for item in (migrations.pending if migrations else ())),
+        new=decision.new, cleared=decision.cleared, report_key=report_key, report_url=report_url,
+        fingerprint=report.actual.fingerprint,
+    )
+
+
+def notify_failure(error: PgDriftError, target: str, run_id: str, time: str) -> Notification:
+    """The "monitor failed" notification: the reason and the remedy, never a secret."""
+    return Notification(status="failed", target=target, run_id=run_id, time=time,
+                        reason=str(error.args[0]) if error.args else type(error).__name__,
+                        remedy=error.remedy, error_category=error.category)

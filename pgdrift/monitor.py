@@ -1,0 +1,316 @@
+"""One monitor run, with the store, the publisher and the credentials injected (no boto3 here).
+
+snapshot -> store it (content-addressed) -> check against the expected artifact -> store the
+report (json, md, html), the run record and the latest pointer -> decide whether to alert
+(compare-and-swap on the alert state) -> publish -> metrics -> the summary JSON.
+
+Any failure becomes a "monitor failed" alert with the reason and the remedy, a failure run record
+and an error summary: the Lambda never times out silently, because the connect and statement
+timeouts are derived from the time the Lambda has left.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from pgdrift import snapshot_io
+from pgdrift.alerting import (
+    AlertState,
+    Decision,
+    Notification,
+    Outcome,
+    alerting_findings,
+    decide,
+    notify_failure,
+    notify_report,
+)
+from pgdrift.catalog import DEFAULT_EXCLUDE_OBJECTS, DEFAULT_EXCLUDE_SCHEMAS, ReadOptions, read_snapshot
+from pgdrift.connect import ConnectOptions
+from pgdrift.errors import ArtifactError, ConfigError, PgDriftError, QueryTimeout
+from pgdrift.model import Snapshot
+from pgdrift.report import Report
+from pgdrift.settings import DbCredentials, MonitorSettings, Target
+from pgdrift.store import RunRecord, console_url, latest_key, report_key, run_record_key, snapshot_key
+
+MODES = ("check", "snapshot")
+#: Time kept back from the database for storing, alerting and returning (milliseconds).
+RESERVE_MS = 5_000
+MAX_CONNECT_TIMEOUT_S = 10.0
+MIN_DATABASE_BUDGET_MS = 1_000
+STATE_WRITE_ATTEMPTS = 5
+UNKNOWN_TARGET = "_unknown"
+_CONTENT_TYPES = {"json": "application/json", "md": "text/markdown; charset=utf-8",
+                  "html": "text/html; charset=utf-8"}
+
+
+class Store(Protocol):
+    bucket: str
+
+    def put(self, key: str, body: bytes, content_type: str = ...) -> None: ...
+    def put_if_absent(self, key: str, body: bytes, content_type: str = ...) -> bool: ...
+    def get(self, key: str) -> bytes: ...
+    def read_state(self, target: str) -> tuple[AlertState | None, str | None]: ...
+    def write_state(self, target: str, state: AlertState, etag: str | None) -> bool: ...
+
+
+class Publisher(Protocol):
+    def publish(self, notification: Notification) -> str: ...
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    target: str
+    mode: str = "check"
+    notify: bool = True
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Where and when: the run id (the Lambda request id, stable across retries) and the clock."""
+
+    run_id: str
+    remaining_ms: Callable[[], int]
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    region: str | None = None
+
+
+@dataclass
+class RunResult:
+    ok: bool
+    body: dict[str, Any]  # what the handler returns
+    record: RunRecord
+    alert: str | None = None
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps
+
+
+def connect_options(credentials: DbCredentials, target: Target, remaining_ms: int) -> ConnectOptions:
+    """Connection options whose timeouts fit in the time the Lambda has left."""
+    budget = remaining_ms - RESERVE_MS
+    if budget < MIN_DATABASE_BUDGET_MS:
+        raise QueryTimeout(f"snapshotting target {target.name}: only {remaining_ms} ms left before the "
+                           "Lambda times out", "Raise the function's timeout")
+    connect_s = min(MAX_CONNECT_TIMEOUT_S, max(1.0, budget / 3000))
+    socket_dir = credentials.host if credentials.host.startswith("/") else None
+    return ConnectOptions(
+        host=None if socket_dir else credentials.host, port=credentials.port, database=credentials.dbname,
+        user=credentials.username, password=credentials.password, unix_socket_dir=socket_dir,
+        sslmode=target.tls.sslmode, sslrootcert=target.tls.ca_bundle, connect_timeout=connect_s,
+        statement_timeout_ms=int(budget - connect_s * 1000),
+    )
+
+
+def read_options(target: Target) -> ReadOptions:
+    return ReadOptions(include_schemas=target.include_schemas,
+                       exclude_schemas=DEFAULT_EXCLUDE_SCHEMAS + target.exclude_schemas,
+                       exclude_objects=DEFAULT_EXCLUDE_OBJECTS)
+
+
+def compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None = None) -> Report:
+    """Check the live snapshot against the expected artifact: a ledger or a plain snapshot."""
+    document = snapshot_io.decode_bytes(artifact, source)
+    check: Callable[..., Report] | None
+    try:
+        from pgdrift.check import check
+    except ImportError:  # the ledger-aware check is not in this build
+        check = None
+    if isinstance(document, dict) and document.get("format") == "pgdrift-ledger":
+        if check is None:
+            raise ArtifactError(f"reading {source}: a migration ledger, but this build cannot check ledgers",
+                                "Deploy a pgdrift build that includes pgdrift.check")
+        from pgdrift.ledger import load_ledger
+
+        expected: Any = load_ledger(artifact, source)
+    else:
+        expected = snapshot_io.from_document(document, source)
+    if check is not None:
+        return check(live, expected, None, now)
+    from pgdrift.drift import analyze, make_report
+
+    return make_report(expected, live, analyze(expected, live), expected_source=source,
+                       actual_source=live.meta.source)
+
+
+def store_snapshot(store: Store, snapshot: Snapshot) -> tuple[str, bool]:
+    """Content-addressed: an unchanged schema is not stored again. Returns (key, created)."""
+    key = snapshot_key(snapshot.fingerprint)
+    body = gzip.compress(snapshot_io.dumps(snapshot).encode("utf-8"), mtime=0)
+    return key, store.put_if_absent(key, body, "application/gzip")
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The JSON `pgdrift check --format json` prints."""
+    from pgdrift.render import render
+
+    document: dict[str, Any] = json.loads(render(report, "json"))
+    return document
+
+
+def store_reports(store: Store, report: Report, target: str, context: RunContext) -> dict[str, str]:
+    from pgdrift.render import render
+
+    keys = {}
+    formats = {"json": "json", "md": "markdown", "html": "html"}
+    for extension, fmt in formats.items():
+        key = report_key(target, context.now, context.run_id, extension)
+        store.put(key, render(report, fmt).encode("utf-8"), _CONTENT_TYPES[extension])
+        keys[extension] = key
+    return keys
+
+
+def commit_decision(store: Store, target: Target, outcome: Outcome, context: RunContext) -> Decision:
+    """Decide and store the alert state with compare-and-swap; a lost race re-reads and re-decides."""
+    for _ in range(STATE_WRITE_ATTEMPTS):
+        previous, etag = store.read_state(target.name)
+        decision = decide(previous, outcome, context.run_id, context.now, target.alert.reminder_hours)
+        if decision.state == previous or store.write_state(target.name, decision.state, etag):
+            return decision
+    raise PgDriftError(f"updating the alert state of target {target.name}: {STATE_WRITE_ATTEMPTS} "
+                       "concurrent runs kept changing it", "Check for a runaway schedule invoking the monitor")
+
+
+def write_record(store: Store, record: RunRecord) -> str:
+    key = run_record_key(record.target, datetime.fromisoformat(record.time), record.run_id)
+    line = record.to_line().encode("utf-8")
+    store.put(key, line)
+    store.put(latest_key(record.target), line)
+    return key
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+def _record(report: Report, target: str, context: RunContext, snapshot_key_: str, reports: dict[str, str],
+            duration_ms: int) -> RunRecord:
+    migrations = report.migrations
+    return RunRecord(
+        time=context.now.isoformat(), target=target, run_id=context.run_id, status=report.status,
+        fingerprint=report.actual.fingerprint,
+        revision=",".join(migrations.live_revisions) if migrations else None,
+        head=",".join(migrations.head_revisions) if migrations else None,
+        counts=report.counts_by_severity(), findings=len(report.active_changes),
+        pending=len(migrations.pending) if migrations else 0,
+        lag_days=migrations.lag_days if migrations else None, duration_ms=duration_ms,
+        snapshot_key=snapshot_key_, report_keys=reports)
+
+
+def _metrics(report: Report, snapshot_ms: int) -> dict[str, float]:
+    metrics: dict[str, float] = {f"Findings{severity.title()}": count
+                                 for severity, count in report.counts_by_severity().items()}
+    migrations = report.migrations
+    metrics["PendingMigrations"] = len(migrations.pending) if migrations else 0
+    if migrations is not None and migrations.lag_days is not None:
+        metrics["LagDays"] = migrations.lag_days
+    metrics["SnapshotDurationMs"] = snapshot_ms
+    metrics["Success"] = 1
+    return metrics
+
+
+def _snapshot_only(store: Store, snapshot: Snapshot, target: str, context: RunContext, key: str,
+                   created: bool, duration_ms: int) -> RunResult:
+    record = RunRecord(time=context.now.isoformat(), target=target, run_id=context.run_id, status="snapshot",
+                       fingerprint=snapshot.fingerprint, revision=",".join(snapshot.meta.alembic.revisions) or None,
+                       duration_ms=duration_ms, snapshot_key=key)
+    record_key = write_record(store, record)
+    body = {"status": "snapshot", "target": target, "fingerprint": snapshot.fingerprint,
+            "s3": {"snapshot": key, "snapshot_created": created, "record": record_key}}
+    return RunResult(ok=True, body=body, record=record, metrics={"SnapshotDurationMs": duration_ms, "Success": 1})
+
+
+def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publisher: Publisher | None,
+              fetch_credentials: Callable[[Target], DbCredentials], context: RunContext) -> RunResult:
+    """The happy path; raises PgDriftError on any failure (see `run_monitor`)."""
+    started = time.monotonic()
+    target = settings.target(request.target)
+    credentials = fetch_credentials(target)
+    live = read_snapshot(connect_options(credentials, target, context.remaining_ms()), read_options(target))
+    snapshot_ms = int((time.monotonic() - started) * 1000)
+    key, created = store_snapshot(store, live)
+    if request.mode == "snapshot":
+        return _snapshot_only(store, live, target.name, context, key, created, snapshot_ms)
+    if not target.expected_key:
+        raise ConfigError(f"checking target {target.name}: no expected_key is configured",
+                          "Set expected_key to the S3 key CI uploads the ledger to, or use mode 'snapshot'")
+    source = f"s3://{store.bucket}/{target.expected_key}"
+    report = compare(live, store.get(target.expected_key), source, context.now)
+    reports = store_reports(store, report, target.name, context)
+    record = _record(report, target.name, context, key, reports, int((time.monotonic() - started) * 1000))
+    record_key = write_record(store, record)
+    alert = None
+    if request.notify:
+        decision = commit_decision(store, target, Outcome(alerting_findings(report, target.alert.min_severity)),
+                                   context)
+        alert = _publish_report(publisher, decision, report, target.name, context, store.bucket, reports["html"])
+    body = report_json(report) | {"s3": {"snapshot": key, "snapshot_created": created, "record": record_key,
+                                         "reports": reports}, "alert": alert}
+    return RunResult(ok=True, body=body, record=record, alert=alert, metrics=_metrics(report, snapshot_ms))
+
+
+def _publish_report(publisher: Publisher | None, decision: Decision, report: Report, target: str,
+                    context: RunContext, bucket: str, html_key: str) -> str | None:
+    if decision.alert is None or publisher is None:
+        return None
+    notification = notify_report(decision, report, target, context.run_id, context.now.isoformat(),
+                                 report_key=html_key, report_url=console_url(bucket, html_key, context.region))
+    publisher.publish(notification)
+    return decision.alert
+
+
+def _failure_decision(store: Store, target: Target | None, error: PgDriftError,
+                      context: RunContext) -> Decision | None:
+    """The alert-state decision for a failure; None (always alert) when there is no usable state."""
+    if target is None:
+        return None
+    try:
+        return commit_decision(store, target, Outcome(failure=error.category), context)
+    except PgDriftError:
+        return None  # the state store itself is failing: alert rather than stay silent
+
+
+def report_failure(error: PgDriftError, target: Target | None, target_name: str, store: Store,
+                   publisher: Publisher | None, context: RunContext, notify: bool = True,
+                   duration_ms: int = 0) -> RunResult:
+    """Record a failed run and send the "monitor failed" alert (unless already sent for this failure)."""
+    # Records of unknown targets go under one partition rather than one per typo.
+    record = RunRecord(time=context.now.isoformat(), target=target.name if target else UNKNOWN_TARGET,
+                       run_id=context.run_id, status="failed", duration_ms=duration_ms,
+                       error_category=error.category, error=str(error))
+    record_key: str | None = None
+    alert: str | None = None
+    with contextlib.suppress(PgDriftError):  # the alert below still goes out
+        record_key = write_record(store, record)
+    if notify and publisher is not None:
+        decision = _failure_decision(store, target, error, context)
+        if decision is None or decision.alert is not None:
+            publisher.publish(notify_failure(error, target_name, context.run_id, context.now.isoformat()))
+            alert = "failed"
+    body = {"status": "failed", "target": target_name, "error": {"category": error.category,
+            "reason": str(error.args[0]) if error.args else "", "remedy": error.remedy},
+            "s3": {"record": record_key}, "alert": alert}
+    return RunResult(ok=False, body=body, record=record, alert=alert, metrics={"Success": 0})
+
+
+def run_monitor(request: RunRequest, settings: MonitorSettings, store: Store, publisher: Publisher | None,
+                fetch_credentials: Callable[[Target], DbCredentials], context: RunContext) -> RunResult:
+    """One run; a failure of any kind returns a failed result (and alerts) instead of raising."""
+    started = time.monotonic()
+    try:
+        return run_check(request, settings, store, publisher, fetch_credentials, context)
+    except Exception as error:
+        failure = error if isinstance(error, PgDriftError) else PgDriftError(
+            f"running the monitor for target {request.target}: unexpected {type(error).__name__}: {error}",
+            "This is a pgdrift bug; the function's logs have the traceback")
+        target = settings.targets.get(request.target)
+        return report_failure(failure, target, request.target, store, publisher, context, request.notify,
+                        int((time.monotonic() - started) * 1000))

@@ -1,0 +1,85 @@
+"""The plain-text alert body for email subscribers of the SNS topic.
+
+Readable in any mail client: a one-line summary, the top findings, the pending migrations with
+their dates, and where the full report is. Pure: a `Notification` in, text out.
+"""
+
+from __future__ import annotations
+
+from pgdrift.alerting import Notification, NotifiedFinding
+
+TOP_FINDINGS = 15
+_TITLES = {
+    "drift": "schema drift detected",
+    "resolved": "schema drift resolved",
+    "reminder": "schema drift persists (reminder)",
+    "failed": "MONITOR FAILED",
+}
+
+
+def subject(notification: Notification) -> str:
+    """The SNS subject (email subject line): at most 100 characters, printable ASCII."""
+    severity = f" [{notification.severity}]" if notification.status in ("drift", "reminder") and \
+        notification.severity else ""
+    text = f"pgdrift {notification.target}: {_TITLES[notification.status]}{severity}"
+    return text.encode("ascii", "replace").decode("ascii")[:100]
+
+
+def _finding_line(finding: NotifiedFinding) -> str:
+    attribute = f" ({finding.attribute})" if finding.attribute else ""
+    mark = "NEW " if finding.new else ""
+    reason = f": {finding.reason}" if finding.reason else ""
+    what = f"{finding.change} {finding.kind} {finding.object}{attribute}"
+    return f"  - {mark}[{finding.severity}] {what}{reason}"
+
+
+def _revision_lines(notification: Notification) -> list[str]:
+    if not notification.head_revisions and not notification.live_revisions:
+        return []
+    live = ", ".join(notification.live_revisions) or "none"
+    head = ", ".join(notification.head_revisions) or "none"
+    lag = f", {notification.lag_days:.1f} days behind" if notification.lag_days else ""
+    return [f"Live revision: {live}  (head: {head}{lag})"]
+
+
+def _summary(notification: Notification) -> list[str]:
+    if notification.status == "failed":
+        return [f"The monitor could not check target {notification.target!r}.",
+                f"Reason: {notification.reason}", f"What to do: {notification.remedy or 'see the logs'}"]
+    if notification.status == "resolved":
+        return [f"Target {notification.target!r} matches its expected schema again.",
+                f"Cleared since the last alert: {len(notification.cleared)} finding(s)."]
+    counts = ", ".join(f"{count} {severity}" for severity, count in notification.counts.items() if count)
+    total = notification.total_findings
+    lines = [f"Target {notification.target!r}: {total} finding(s) ({counts or 'none'})."]
+    if notification.status == "drift":
+        lines.append(f"New since the last alert: {len(notification.new)}; "
+                     f"cleared: {len(notification.cleared)}.")
+    return lines
+
+
+def _findings(notification: Notification) -> list[str]:
+    if not notification.findings:
+        return []
+    lines = ["", "Top findings:"] + [_finding_line(item) for item in notification.findings[:TOP_FINDINGS]]
+    more = notification.total_findings - min(len(notification.findings), TOP_FINDINGS)
+    return lines + ([f"  ... and {more} more"] if more > 0 else [])
+
+
+def _pending(notification: Notification) -> list[str]:
+    if not notification.pending:
+        return []
+    return ["", "Pending migrations:"] + [
+        f"  - {item.revision}  {item.date or 'undated'}  {item.message}" for item in notification.pending]
+
+
+def render_email(notification: Notification) -> str:
+    lines = [subject(notification), "=" * len(subject(notification)), ""]
+    lines += _summary(notification) + _revision_lines(notification)
+    lines += _findings(notification) + _pending(notification)
+    lines += ["", f"Run {notification.run_id} at {notification.time}"]
+    if notification.report_url:
+        lines.append(f"Full report: {notification.report_url}")
+    if notification.report_key:
+        lines.append(f"S3 key: {notification.report_key}")
+    return "\n".join(lines) + "\n"

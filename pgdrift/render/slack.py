@@ -1,0 +1,138 @@
+"""The Slack Block Kit message for a `Notification` (pure: data in, a JSON-able dict out).
+
+Slack's limits hold whatever the size of the drift: at most 50 blocks, 3000 characters per
+section text, 150 per header. Long lists are cut and end with "and N more".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pgdrift.alerting import Notification, NotifiedFinding
+
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+TOP_FINDINGS = 20
+TOP_PENDING = 10
+_ICONS = {"drift": ":rotating_light:", "reminder": ":alarm_clock:", "resolved": ":white_check_mark:",
+          "failed": ":x:"}
+_TITLES = {"drift": "Schema drift", "reminder": "Drift persists", "resolved": "Drift resolved",
+           "failed": "Monitor failed"}
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn treats &, < and > as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, MAX_SECTION_TEXT)}}
+
+
+def header_text(notification: Notification) -> str:
+    shown = notification.severity and notification.status != "resolved"
+    severity = f" · {notification.severity}" if shown else ""
+    return _cut(f"{_TITLES[notification.status]} · {notification.target}{severity}", MAX_HEADER_TEXT)
+
+
+def _summary(notification: Notification) -> str:
+    if notification.status == "failed":
+        return (f"*The monitor could not check `{escape(notification.target)}`.*\n"
+                f"*Reason:* {escape(notification.reason or 'unknown')}\n"
+                f"*What to do:* {escape(notification.remedy or 'see the function logs')}")
+    lines = []
+    if notification.live_revisions or notification.head_revisions:
+        live = ", ".join(notification.live_revisions) or "none"
+        head = ", ".join(notification.head_revisions) or "none"
+        lines.append(f"*Live revision* `{escape(live)}` vs *head* `{escape(head)}`")
+    if notification.lag_days is not None:
+        lines.append(f"*Lag:* {notification.lag_days:.1f} days")
+    counts = " · ".join(f"{severity}: {count}" for severity, count in notification.counts.items())
+    lines.append(f"*Findings:* {notification.total_findings} ({counts or 'none'})")
+    if notification.status == "drift":
+        lines.append(f"*New since the last alert:* {len(notification.new)} · "
+                     f"*cleared:* {len(notification.cleared)}")
+    if notification.status == "resolved":
+        lines.append(f"Cleared since the last alert: {len(notification.cleared)}")
+    return "\n".join(lines)
+
+
+def _finding_line(finding: NotifiedFinding) -> str:
+    attribute = f" ({escape(finding.attribute)})" if finding.attribute else ""
+    new = " :new:" if finding.new else ""
+    reason = f" — {escape(finding.reason)}" if finding.reason else ""
+    what = f"{finding.change} {finding.kind} `{escape(finding.object)}`{attribute}"
+    return f"• *{finding.severity}*{new} {what}{reason}"
+
+
+def _list_sections(title: str, lines: list[str], total: int) -> list[dict[str, Any]]:
+    """Pack lines into as few sections as fit 3000 characters; end with "and N more"."""
+    sections: list[dict[str, Any]] = []
+    current = f"*{title}*"
+    for line in lines:
+        line = _cut(line, MAX_SECTION_TEXT - len(title) - 10)
+        if len(current) + 1 + len(line) > MAX_SECTION_TEXT:
+            sections.append(_section(current))
+            current = line
+        else:
+            current += "\n" + line
+    more = total - len(lines)
+    if more > 0:
+        tail = f"_… and {more} more_"
+        if len(current) + 1 + len(tail) > MAX_SECTION_TEXT:
+            sections.append(_section(current))
+            current = tail
+        else:
+            current += "\n" + tail
+    sections.append(_section(current))
+    return sections
+
+
+def _findings(notification: Notification) -> list[dict[str, Any]]:
+    if not notification.findings:
+        return []
+    shown = [_finding_line(item) for item in notification.findings[:TOP_FINDINGS]]
+    return _list_sections("Top findings", shown, max(notification.total_findings, len(shown)))
+
+
+def _pending(notification: Notification) -> list[dict[str, Any]]:
+    if not notification.pending:
+        return []
+    shown = [f"• `{escape(item.revision)}` {item.date or 'undated'} — {escape(item.message)}"
+             for item in notification.pending[:TOP_PENDING]]
+    return _list_sections("Pending migrations", shown, len(notification.pending))
+
+
+def _footer(notification: Notification) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    if notification.report_url:
+        blocks.append({"type": "actions", "elements": [{
+            "type": "button", "text": {"type": "plain_text", "text": "Open the report"},
+            "url": _cut(notification.report_url, 3000)}]})
+    context = f"run {notification.run_id} · {notification.time}"
+    if notification.fingerprint:
+        context += f" · {notification.fingerprint[:19]}"
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(_cut(context, 2000))}]})
+    return blocks
+
+
+def render_slack(notification: Notification) -> dict[str, Any]:
+    """The webhook payload: `text` (the notification fallback) and at most 50 `blocks`."""
+    title = header_text(notification)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}},
+        _section(f"{_ICONS[notification.status]} {_summary(notification)}"),
+    ]
+    body = _findings(notification) + _pending(notification)
+    footer = _footer(notification)
+    room = MAX_BLOCKS - len(blocks) - len(footer) - 1
+    if body:
+        blocks.append({"type": "divider"})
+        blocks += body[:room]
+    blocks += footer
+    return {"text": title, "blocks": blocks[:MAX_BLOCKS]}

@@ -1,0 +1,250 @@
+"""The monitor's settings, parsed once from a mapping of environment variables and typed.
+
+The handler passes `os.environ` (or a test's dict); this module never reads the environment
+itself. The variable names are declared in `pgdrift.contract`. `PGDRIFT_TARGETS` is a JSON list:
+
+    [{"name": "prod", "secret_arn": "arn:aws:secretsmanager:...",
+      "expected_key": "expected/prod/ledger.json.gz",
+      "include_schemas": ["public"], "exclude_schemas": ["tmp_*"],
+      "tls": {"mode": "verify-full"}, "allow_plaintext": false,
+      "alert": {"reminder_hours": 0, "min_severity": "low"},
+      "assume_role_arn": null}]
+
+TLS is required by default and verified (verify-full) against the CA bundle named by
+`PGDRIFT_CA_BUNDLE` (or the target's own `tls.ca_bundle`). Plaintext needs `allow_plaintext: true`.
+A malformed value raises `ConfigError` naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pgdrift import contract
+from pgdrift.errors import ConfigError
+from pgdrift.report import SEVERITIES
+
+TLS_MODES = ("verify-full", "verify-ca", "require")
+TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+_TARGET_FIELDS = {"name", "secret_arn", "expected_key", "include_schemas", "exclude_schemas", "tls",
+                  "allow_plaintext", "alert", "assume_role_arn"}
+_REMEDY = f"Fix {contract.ENV_TARGETS} in the stack configuration (see docs/monitor.md)"
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    reminder_hours: float = 0.0  # 0 = no reminders while drift persists
+    min_severity: str = "low"  # findings below this severity never alert
+
+
+@dataclass(frozen=True)
+class Tls:
+    """How to connect: `sslmode` for pg8000 plus the CA bundle that verifies the server."""
+
+    sslmode: str  # verify-full, verify-ca, require or disable (only with allow_plaintext)
+    ca_bundle: str | None
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    secret_arn: str
+    expected_key: str | None
+    tls: Tls
+    include_schemas: tuple[str, ...] = ()
+    exclude_schemas: tuple[str, ...] = ()
+    alert: AlertPolicy = AlertPolicy()
+    assume_role_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class MonitorSettings:
+    targets: Mapping[str, Target]
+    bucket: str
+    topic_arn: str | None
+
+    def target(self, name: str) -> Target:
+        found = self.targets.get(name)
+        if found is None:
+            known = ", ".join(sorted(self.targets)) or "none"
+            raise ConfigError(f"running the monitor: unknown target {name!r} (configured: {known})",
+                              "Use one of the configured target names")
+        return found
+
+
+def _field(where: str, name: str) -> str:
+    return f"reading {contract.ENV_TARGETS}: {where}.{name}"
+
+
+def _string(value: Any, where: str, name: str, required: bool = True) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{_field(where, name)} must be a non-empty string (got {value!r})", _REMEDY)
+    return value
+
+
+def _strings(value: Any, where: str, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise ConfigError(f"{_field(where, name)} must be a list of strings (got {value!r})", _REMEDY)
+    return tuple(value)
+
+
+def _boolean(value: Any, where: str, name: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ConfigError(f"{_field(where, name)} must be true or false (got {value!r})", _REMEDY)
+    return value
+
+
+def _hours(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigError(f"{_field(where, 'alert.reminder_hours')} must be a number >= 0 (got {value!r})",
+                          _REMEDY)
+    return float(value)
+
+
+def parse_alert_policy(value: Any, where: str, default_reminder_hours: float) -> AlertPolicy:
+    if value is None:
+        return AlertPolicy(reminder_hours=default_reminder_hours)
+    if not isinstance(value, dict) or set(value) - {"reminder_hours", "min_severity"}:
+        raise ConfigError(f"{_field(where, 'alert')} must be an object with reminder_hours and/or "
+                          f"min_severity (got {value!r})", _REMEDY)
+    severity = value.get("min_severity", "low")
+    if severity not in SEVERITIES:
+        raise ConfigError(f"{_field(where, 'alert.min_severity')} must be one of {', '.join(SEVERITIES)} "
+                          f"(got {severity!r})", _REMEDY)
+    return AlertPolicy(reminder_hours=_hours(value.get("reminder_hours", default_reminder_hours), where),
+                       min_severity=severity)
+
+
+def parse_tls(value: Any, allow_plaintext: bool, where: str, default_ca_bundle: str | None) -> Tls:
+    if allow_plaintext and value is None:
+        return Tls(sslmode="disable", ca_bundle=None)
+    value = {} if value is None else value
+    if not isinstance(value, dict) or set(value) - {"mode", "ca_bundle"}:
+        raise ConfigError(f"{_field(where, 'tls')} must be an object with mode and/or ca_bundle "
+                          f"(got {value!r})", _REMEDY)
+    mode = value.get("mode", "verify-full")
+    if mode == "disable" and not allow_plaintext:
+        raise ConfigError(f"{_field(where, 'tls.mode')} is 'disable' but plaintext is not allowed",
+                          "Set allow_plaintext: true on the target if you really mean it")
+    if mode not in (*TLS_MODES, "disable"):
+        raise ConfigError(f"{_field(where, 'tls.mode')} must be one of {', '.join(TLS_MODES)} (got {mode!r})",
+                          _REMEDY)
+    ca_bundle = _string(value.get("ca_bundle"), where, "tls.ca_bundle", required=False) or default_ca_bundle
+    if mode in ("verify-full", "verify-ca") and not ca_bundle:
+        raise ConfigError(f"{_field(where, 'tls')}: mode {mode} needs a CA bundle but none is configured",
+                          f"Set {contract.ENV_CA_BUNDLE} (e.g. the RDS global bundle) or tls.ca_bundle")
+    return Tls(sslmode=mode, ca_bundle=ca_bundle)
+
+
+def parse_target(value: Any, position: int, default_reminder_hours: float, ca_bundle: str | None) -> Target:
+    where = f"[{position}]"
+    if not isinstance(value, dict):
+        raise ConfigError(f"reading {contract.ENV_TARGETS}: {where} must be an object (got {value!r})",
+                          _REMEDY)
+    unknown = sorted(set(value) - _TARGET_FIELDS)
+    if unknown:
+        raise ConfigError(f"reading {contract.ENV_TARGETS}: {where} has unknown field(s) "
+                          f"{', '.join(unknown)}",
+                          f"Known fields: {', '.join(sorted(_TARGET_FIELDS))}")
+    name = _string(value.get("name"), where, "name")
+    assert name is not None
+    if not TARGET_NAME.match(name):
+        raise ConfigError(f"{_field(where, 'name')} {name!r} may hold only letters, digits, '_', '.' and '-'",
+                          "Target names become S3 key parts; rename the target")
+    where = f"[{position}] ({name})"
+    allow_plaintext = _boolean(value.get("allow_plaintext"), where, "allow_plaintext")
+    return Target(
+        name=name,
+        secret_arn=str(_string(value.get("secret_arn"), where, "secret_arn")),
+        expected_key=_string(value.get("expected_key"), where, "expected_key", required=False),
+        tls=parse_tls(value.get("tls"), allow_plaintext, where, ca_bundle),
+        include_schemas=_strings(value.get("include_schemas"), where, "include_schemas"),
+        exclude_schemas=_strings(value.get("exclude_schemas"), where, "exclude_schemas"),
+        alert=parse_alert_policy(value.get("alert"), where, default_reminder_hours),
+        assume_role_arn=_string(value.get("assume_role_arn"), where, "assume_role_arn", required=False),
+    )
+
+
+def _default_reminder_hours(text: str | None) -> float:
+    if text is None or text == "":
+        return 0.0
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = -1.0
+    if hours < 0:
+        raise ConfigError(f"reading {contract.ENV_REMINDER_HOURS}: {text!r} is not a number of hours >= 0",
+                          "Use 0 to turn reminders off")
+    return hours
+
+
+def _required(environ: Mapping[str, str], name: str) -> str:
+    value = environ.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"reading the monitor settings: {name} is not set",
+                          "The stack sets it; check the function's environment")
+    return value
+
+
+def parse_settings(environ: Mapping[str, str]) -> MonitorSettings:
+    """The monitor's settings from its environment variables; ConfigError names the bad field."""
+    raw = _required(environ, contract.ENV_TARGETS)
+    try:
+        documents = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"reading {contract.ENV_TARGETS}: not valid JSON: {error}", _REMEDY) from None
+    if not isinstance(documents, list) or not documents:
+        raise ConfigError(f"reading {contract.ENV_TARGETS}: must be a non-empty JSON list of targets",
+                          _REMEDY)
+    reminder = _default_reminder_hours(environ.get(contract.ENV_REMINDER_HOURS))
+    ca_bundle = environ.get(contract.ENV_CA_BUNDLE) or None
+    targets: dict[str, Target] = {}
+    for position, document in enumerate(documents):
+        target = parse_target(document, position, reminder, ca_bundle)
+        if target.name in targets:
+            raise ConfigError(f"reading {contract.ENV_TARGETS}: target name {target.name!r} appears twice",
+                              "Give each target its own name")
+        targets[target.name] = target
+    return MonitorSettings(targets=targets, bucket=_required(environ, contract.ENV_BUCKET),
+                           topic_arn=environ.get(contract.ENV_TOPIC_ARN) or None)
+
+
+@dataclass(frozen=True)
+class DbCredentials:
+    """An RDS-format secret. The password never appears in repr, logs or errors."""
+
+    host: str
+    port: int
+    username: str
+    dbname: str
+    password: str = field(repr=False, default="")
+
+
+_SECRET_KEYS = ("host", "port", "username", "password", "dbname")
+
+
+def parse_db_secret(document: Any, secret_name: str) -> DbCredentials:
+    """Validate the RDS secret JSON {host, port, username, password, dbname}; name what is missing."""
+    if not isinstance(document, dict):
+        raise ConfigError(f"reading secret {secret_name}: not a JSON object",
+                          "Store the RDS secret format: {host, port, username, password, dbname}")
+    missing = [key for key in _SECRET_KEYS if key not in document or document[key] in (None, "")]
+    if missing:
+        raise ConfigError(f"reading secret {secret_name}: missing key(s) {', '.join(missing)}",
+                          "Store the RDS secret format: {host, port, username, password, dbname}")
+    try:
+        port = int(document["port"])
+    except (TypeError, ValueError):
+        raise ConfigError(f"reading secret {secret_name}: port {document['port']!r} is not a number",
+                          "Set port to the database port, e.g. 5432") from None
+    return DbCredentials(host=str(document["host"]), port=port, username=str(document["username"]),
+                         dbname=str(document["dbname"]), password=str(document["password"]))
