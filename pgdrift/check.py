@@ -1,0 +1,562 @@
+"""`pgdrift check` and `pgdrift compare` as pure functions: snapshots and a ledger in, a Report out.
+
+Against a ledger, a live database is placed in the revision graph (from `alembic_version`), and
+its schema is compared with the expected schema **at its own revision**: what differs there is
+out-of-band drift. What lies between its revision and the head is pending migrations, listed in
+graph order with the changes each will make and the hazards of applying it to this database.
+Every finding names the migration that last shaped the object (None for hand-made objects).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pgdrift import drift
+from pgdrift.ledger import Ledger, Revision, days_between
+from pgdrift.model import Snapshot
+from pgdrift.registry import BY_NAME
+from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side
+
+OUT_OF_BAND = "out_of_band"
+PENDING = "pending_migration"
+#: Kinds whose names share one namespace per schema (pg_class): an index may collide with a table.
+RELATION_KINDS = ("table", "index", "sequence", "view")
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a database stands in the ledger's graph, as far as `alembic_version` tells."""
+
+    state: str  # MigrationStatus.state
+    revisions: tuple[str, ...]  # what alembic_version holds
+    known: bool  # the revisions are all in the ledger, so the expected schema is known
+    detail: str | None = None
+
+
+def locate(snapshot: Snapshot, ledger: Ledger) -> Position:
+    """Read the database's position from the `alembic_version` state its snapshot recorded."""
+    state = snapshot.meta.alembic
+    heads = ", ".join(ledger.heads)
+    if state.status == "absent":
+        return Position(
+            "no_version_table",
+            (),
+            False,
+            "the database has no alembic_version table, so its revision is unknown; it is compared "
+            f"with head ({heads}). Stamp it (`alembic stamp <revision>`) if it was migrated by hand",
+        )
+    if state.status == "unreadable":
+        return Position(
+            "unreadable",
+            (),
+            False,
+            f"{state.table or 'alembic_version'} could not be read ({state.detail}); it is compared "
+            f"with head ({heads}). Grant SELECT on it to the monitoring role (`pgdrift grant-sql`)",
+        )
+    revisions = state.revisions
+    unknown = [rev for rev in revisions if rev not in ledger.by_id]
+    if unknown:
+        return Position(
+            "ahead_or_unknown",
+            revisions,
+            False,
+            f"alembic_version holds {', '.join(unknown)}, which the repository's graph does not "
+            f"contain: the database is ahead of this ledger or was deployed from another branch. "
+            f"It is compared with head ({heads}); rebuild the ledger from the deployed branch",
+        )
+    if not revisions:
+        return Position("behind", (), True, "alembic_version is empty: no migration is applied")
+    if ledger.ancestors(revisions) == ledger.ancestors(None):
+        return Position("at_head", revisions, True)
+    if len(revisions) > 1:
+        return Position(
+            "branched",
+            revisions,
+            True,
+            f"alembic_version holds {len(revisions)} rows ({', '.join(revisions)}): the database "
+            "is on several branches at once",
+        )
+    return Position("behind", revisions, True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Attribution
+
+
+def _last_touch(ledger: Ledger, change: Change, among: set[str]) -> str | None:
+    """The latest revision among `among` that changed the finding's object (or, folded, its table)."""
+    for kind, key in _identities(change):
+        for revision in reversed(ledger.touching(kind, key)):
+            if revision.id in among:
+                return revision.id
+    return None
+
+
+def _identities(change: Change) -> list[tuple[str, str]]:
+    identities = [(change.kind, change.object)]
+    if change.change == "renamed" and isinstance(change.expected, str):
+        identities.insert(0, (change.kind, change.expected))
+    return identities
+
+
+def _attribute(
+    changes: Iterable[Change],
+    ledger: Ledger,
+    among: set[str],
+    cause: str | None,
+    detail: Mapping[str, Any] | None = None,
+) -> list[Change]:
+    attributed = []
+    for change in changes:
+        extra = {**change.detail, **(detail or {})}
+        attributed.append(
+            dataclasses.replace(
+                change, cause=cause, migration=_last_touch(ledger, change, among), detail=extra
+            )
+        )
+    return attributed
+
+
+# ---------------------------------------------------------------------------------------------
+# Hazards of pending migrations
+
+
+_INTEGER_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
+_FLOAT_RANK = {"real": 1, "double precision": 2}
+_LENGTH = re.compile(r"^(character varying|character|varchar|char|bit varying|bit)\((\d+)\)$")
+_NUMERIC = re.compile(r"^numeric\((\d+)(?:,(\d+))?\)$")
+_TEXTUAL = ("text", "character varying")
+
+
+def narrowing(old: str, new: str) -> bool:
+    """True when converting `old` to `new` can truncate or reject existing values."""
+    if old == new:
+        return False
+    for ranks in (_INTEGER_RANK, _FLOAT_RANK):
+        if old in ranks and new in ranks:
+            return ranks[new] < ranks[old]
+    old_length, new_length = _LENGTH.match(old), _LENGTH.match(new)
+    if new_length and (
+        old in _TEXTUAL or (old_length and int(new_length.group(2)) < int(old_length.group(2)))
+    ):
+        return True
+    old_numeric, new_numeric = _NUMERIC.match(old), _NUMERIC.match(new)
+    if new_numeric and old_numeric:
+        return any(
+            int(n or 0) < int(o or 0) for o, n in zip(old_numeric.groups(), new_numeric.groups(), strict=True)
+        )
+    if old.startswith("timestamp") and new == "date":
+        return True
+    return bool(new_numeric and old in ("numeric", "double precision", "real"))
+
+
+def _rows(live: Snapshot, table_key: str) -> int:
+    table = live.of_kind("table").get(table_key)
+    return -1 if table is None else int(table.row_estimate)
+
+
+def _rows_text(rows: int) -> str:
+    return "row count unknown (never analyzed)" if rows < 0 else f"about {rows:,} rows by the live estimate"
+
+
+def _table_renames(changes: Mapping[str, Mapping[str, tuple[Any, Any]]]) -> dict[str, str]:
+    """Tables one revision dropped and created with the same columns: {old key: new key}."""
+    tables = changes.get("table", {})
+    dropped = [key for key, (before, after) in tables.items() if before and not after]
+    created = [key for key, (before, after) in tables.items() if after and not before]
+
+    def shape(table_key: str, side: int) -> frozenset[tuple[str, str]]:
+        return frozenset(
+            (pair[side]["name"], pair[side]["type"])
+            for pair in changes.get("column", {}).values()
+            if pair[side] and BY_NAME["column"].table(_column(pair[side])) == table_key
+        )
+
+    renames: dict[str, str] = {}
+    for old in dropped:
+        old_shape = shape(old, 0)
+        for new in created:
+            if new not in renames.values() and old_shape and shape(new, 1) == old_shape:
+                renames[old] = new
+                break
+    return renames
+
+
+def _column(value: Mapping[str, Any]) -> Any:
+    return BY_NAME["column"].model(**{name: value[name] for name in ("schema", "table", "name", "type")})
+
+
+def _relation_exists(snapshot: Snapshot, key: str) -> str | None:
+    for kind in RELATION_KINDS:
+        if key in snapshot.of_kind(kind):
+            return kind
+    return None
+
+
+def _conflicts(revision: Revision, expected_live: Snapshot, live: Snapshot) -> list[Hazard]:
+    """Out-of-band changes in the way of one pending migration."""
+    hazards = []
+    for kind_name, entries in revision.changes.items():
+        label = BY_NAME[kind_name].label
+        for key, (before, after) in entries.items():
+            message = _conflict_message(kind_name, label, key, before, after, expected_live, live)
+            if message:
+                hazards.append(Hazard(revision=revision.id, type="conflict", object=key, message=message))
+    return hazards
+
+
+def _conflict_message(
+    kind_name: str, label: str, key: str, before: Any, after: Any, expected_live: Snapshot, live: Snapshot
+) -> str | None:
+    expected_object = expected_live.of_kind(kind_name).get(key)
+    live_object = live.of_kind(kind_name).get(key)
+    if before is None and after is not None:
+        clash = live_object is not None and expected_object is None
+        clash_kind = (
+            kind_name
+            if clash
+            else (
+                _relation_exists(live, key)
+                if kind_name in RELATION_KINDS and not _relation_exists(expected_live, key)
+                else None
+            )
+        )
+        if clash_kind:
+            return (
+                f"creates {label} {key}, but the database already has a {BY_NAME[clash_kind].label} of that "
+                f'name, made out of band: the migration will fail with "already exists"'
+            )
+        return None
+    if before is not None and after is None:
+        if expected_object is not None and live_object is None:
+            return (
+                f"drops {label} {key}, which the database has already lost out of band: the migration "
+                f'will fail with "does not exist" unless it uses IF EXISTS'
+            )
+        return None
+    if expected_object is None or expected_object == live_object:
+        return None
+    if live_object is None:
+        return f"alters {label} {key}, which the database has lost out of band: the migration will fail"
+    changed = sorted(name for name in after if before.get(name) != after.get(name))
+    clashing = [
+        name for name in changed if getattr(live_object, name, None) != getattr(expected_object, name, None)
+    ]
+    if not clashing:
+        return None
+    name = clashing[0]
+    return (
+        f"alters {label} {key} ({name}: {before.get(name)!r} -> {after.get(name)!r}), but the database's "
+        f"{name} was already changed out of band to {getattr(live_object, name)!r}: check the migration "
+        "against the live definition before applying it"
+    )
+
+
+def _destructive(revision: Revision, live: Snapshot) -> list[Hazard]:
+    """Operations of one pending migration that lose data when applied."""
+    hazards = []
+    renames = _table_renames(revision.changes)
+    gone_tables = {
+        key for key, (before, after) in revision.changes.get("table", {}).items() if before and not after
+    }
+    for old, new in renames.items():
+        rows = _rows(live, old)
+        if rows != 0:
+            hazards.append(
+                Hazard(
+                    revision.id,
+                    "destructive",
+                    old,
+                    severity="high",
+                    message=f"renames table {old} to {new}, and it holds {_rows_text(rows)}: "
+                    "check the migration moves the rows (a drop-and-create loses them)",
+                )
+            )
+    for key in sorted(gone_tables - set(renames)):
+        rows = _rows(live, key)
+        hazards.append(
+            Hazard(
+                revision.id,
+                "destructive",
+                key,
+                severity="critical" if rows != 0 else "high",
+                message=f"drops table {key}, which holds {_rows_text(rows)}: its data is lost",
+            )
+        )
+    for key, (before, after) in revision.changes.get("column", {}).items():
+        table_key = str(BY_NAME["column"].table(_column(before or after)))
+        if table_key in gone_tables:
+            continue
+        rows_text = _rows_text(_rows(live, table_key))
+        if before and not after:
+            hazards.append(
+                Hazard(
+                    revision.id,
+                    "destructive",
+                    key,
+                    message=f"drops column {key} ({before['type']}; table {rows_text}): its values are lost",
+                )
+            )
+        elif before and after and narrowing(before["type"], after["type"]):
+            hazards.append(
+                Hazard(
+                    revision.id,
+                    "destructive",
+                    key,
+                    message=f"narrows column {key} from {before['type']} to {after['type']} "
+                    f"(table {rows_text}): values that do not fit fail or are truncated",
+                )
+            )
+    return hazards
+
+
+def pending_migrations(
+    ledger: Ledger, pending: Iterable[Revision], expected_live: Snapshot | None, live: Snapshot
+) -> tuple[PendingMigration, ...]:
+    """Each pending revision with its changes and the hazards of applying it to `live`."""
+    result = []
+    for revision in pending:
+        hazards = _destructive(revision, live)
+        if expected_live is not None:
+            hazards = _conflicts(revision, expected_live, live) + hazards
+        changes = tuple(
+            dataclasses.replace(change, cause=PENDING, migration=revision.id)
+            for change in ledger.revision_changes(revision.id)
+        )
+        result.append(
+            PendingMigration(
+                revision=revision.id,
+                date=revision.create_date,
+                message=revision.message,
+                changes=changes,
+                hazards=tuple(hazards),
+            )
+        )
+    return tuple(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# The reports
+
+
+def _side(snapshot: Snapshot, source: str, revisions: tuple[str, ...]) -> Side:
+    meta = snapshot.meta
+    return Side(
+        source=source,
+        fingerprint=snapshot.fingerprint,
+        database=meta.database,
+        server_version=meta.server_version,
+        captured_at=meta.captured_at,
+        revisions=revisions,
+    )
+
+
+def _finish(report: Report, expected: Side, actual: Side, title: str) -> Report:
+    return dataclasses.replace(report, expected=expected, actual=actual, title=title)
+
+
+def check(
+    live: Snapshot, expected: Ledger | Snapshot, config: Any = None, now: datetime | None = None
+) -> Report:
+    """The drift report of a live database against a ledger (with migration status) or a snapshot."""
+    source = live.meta.source or live.meta.database
+    if isinstance(expected, Snapshot):
+        changes = drift.analyze(expected, live, config)
+        report = drift.make_report(
+            expected,
+            live,
+            changes,
+            expected_source=expected.meta.source or "expected",
+            actual_source=source,
+            now=now,
+        )
+        return _finish(
+            report,
+            _side(expected, expected.meta.source or "expected", ()),
+            _side(live, source, live.meta.alembic.revisions),
+            "Schema drift report",
+        )
+    ledger = expected
+    position = locate(live, ledger)
+    head = ledger.expected_at(None)
+    if not position.known:
+        changes = _attribute(drift.analyze(head, live, config), ledger, ledger.ancestors(None), None)
+        status = _status(ledger, position, ledger.heads, (), None)
+    else:
+        expected_live = ledger.expected_at(position.revisions)
+        applied = ledger.ancestors(position.revisions)
+        pending = ledger.pending(position.revisions)
+        out_of_band = _attribute(drift.analyze(expected_live, live, config), ledger, applied, OUT_OF_BAND)
+        to_head = _attribute(
+            drift.analyze(head, expected_live, config), ledger, {r.id for r in pending}, PENDING
+        )
+        changes = out_of_band + to_head
+        status = _status(
+            ledger,
+            position,
+            ledger.heads,
+            pending_migrations(ledger, pending, expected_live, live),
+            len(pending),
+        )
+    report = drift.make_report(
+        head,
+        live,
+        changes,
+        expected_source=f"{ledger.source} (head)",
+        actual_source=source,
+        migrations=status,
+        now=now,
+    )
+    return _finish(
+        report,
+        _side(head, f"{ledger.source} (head {', '.join(ledger.heads)})", ledger.heads),
+        _side(live, source, position.revisions),
+        "Schema drift report",
+    )
+
+
+def _status(
+    ledger: Ledger,
+    position: Position,
+    target: tuple[str, ...],
+    pending: tuple[PendingMigration, ...],
+    lag: int | None,
+) -> MigrationStatus:
+    live_date = ledger.date_of(position.revisions) if position.known and position.revisions else None
+    head_date = ledger.date_of(target)
+    return MigrationStatus(
+        live_revisions=position.revisions,
+        head_revisions=target,
+        state=position.state,
+        detail=position.detail,
+        live_date=live_date,
+        head_date=head_date,
+        lag_revisions=lag,
+        lag_days=days_between(live_date, head_date) if lag else (0.0 if lag == 0 else None),
+        pending=pending,
+    )
+
+
+def compare(
+    a: Snapshot,
+    b: Snapshot,
+    ledger: Ledger,
+    config: Any = None,
+    now: datetime | None = None,
+    labels: tuple[str, str] = ("A", "B"),
+) -> Report:
+    """Environment A against environment B, every difference explained through the ledger.
+
+    The report reads "A compared with B": B is the expected side. Differences the ledger explains
+    (revisions one side has and the other lacks) are `pending_migration`; the rest is
+    `out_of_band`, with `detail["side"]` naming the environment that has it.
+    """
+    source_a, source_b = a.meta.source or labels[0], b.meta.source or labels[1]
+    position_a, position_b = locate(a, ledger), locate(b, ledger)
+    title = f"Environment comparison: {labels[0]} against {labels[1]}"
+    if not (position_a.known and position_b.known):
+        changes = drift.analyze(b, a, config)
+        detail = "; ".join(
+            f"{label}: {p.detail}"
+            for label, p in zip(labels, (position_a, position_b), strict=True)
+            if not p.known
+        )
+        status = MigrationStatus(
+            live_revisions=position_a.revisions,
+            head_revisions=position_b.revisions,
+            state="ahead_or_unknown",
+            detail=detail,
+        )
+    else:
+        changes, status = _explain(a, b, ledger, position_a, position_b, labels, config)
+    report = drift.make_report(
+        b, a, changes, expected_source=source_b, actual_source=source_a, migrations=status, now=now
+    )
+    return _finish(
+        report, _side(b, source_b, position_b.revisions), _side(a, source_a, position_a.revisions), title
+    )
+
+
+def _explain(
+    a: Snapshot,
+    b: Snapshot,
+    ledger: Ledger,
+    position_a: Position,
+    position_b: Position,
+    labels: tuple[str, str],
+    config: Any,
+) -> tuple[list[Change], MigrationStatus]:
+    expected_a, expected_b = (
+        ledger.expected_at(position_a.revisions),
+        ledger.expected_at(position_b.revisions),
+    )
+    applied_a, applied_b = ledger.ancestors(position_a.revisions), ledger.ancestors(position_b.revisions)
+    between = applied_a ^ applied_b
+    explained = _attribute(drift.analyze(expected_b, expected_a, config), ledger, between, PENDING)
+    oob_a = _attribute(
+        drift.analyze(expected_a, a, config), ledger, applied_a, OUT_OF_BAND, {"side": labels[0]}
+    )
+    # B's own drift, oriented like the report (B is the expected side): B's extra object is "missing".
+    oob_b = _attribute(
+        drift.analyze(b, expected_b, config), ledger, applied_b, OUT_OF_BAND, {"side": labels[1]}
+    )
+    if applied_a == applied_b:
+        state, behind, ahead, behind_snapshot, behind_expected = (
+            "at_head",
+            position_a,
+            position_b,
+            a,
+            expected_a,
+        )
+    elif applied_a < applied_b:
+        state, behind, ahead, behind_snapshot, behind_expected = (
+            "behind",
+            position_a,
+            position_b,
+            a,
+            expected_a,
+        )
+    elif applied_b < applied_a:
+        state, behind, ahead, behind_snapshot, behind_expected = (
+            "ahead_or_unknown",
+            position_b,
+            position_a,
+            b,
+            expected_b,
+        )
+    else:
+        state, behind, ahead, behind_snapshot, behind_expected = (
+            "branched",
+            position_a,
+            position_b,
+            a,
+            expected_a,
+        )
+    pending = ledger.pending(behind.revisions, ahead.revisions)
+    detail = {
+        "at_head": f"{labels[0]} and {labels[1]} are at the same revision",
+        "behind": f"{labels[0]} is {len(pending)} revision(s) behind {labels[1]}",
+        "ahead_or_unknown": f"{labels[0]} is {len(pending)} revision(s) ahead of {labels[1]}; the pending "
+        f"migrations are {labels[1]}'s",
+        "branched": f"{labels[0]} and {labels[1]} are on different branches; the pending migrations are those "
+        f"{labels[1]} has and {labels[0]} lacks",
+    }[state]
+    live_date = ledger.date_of(behind.revisions) if behind.revisions else None
+    head_date = ledger.date_of(ahead.revisions) if ahead.revisions else None
+    status = MigrationStatus(
+        live_revisions=position_a.revisions,
+        head_revisions=position_b.revisions,
+        state=state,
+        detail=detail,
+        live_date=ledger.date_of(position_a.revisions) if position_a.revisions else None,
+        head_date=ledger.date_of(position_b.revisions) if position_b.revisions else None,
+        lag_revisions=len(pending),
+        lag_days=days_between(live_date, head_date) if pending else 0.0,
+        pending=pending_migrations(ledger, pending, behind_expected, behind_snapshot),
+    )
+    return oob_a + explained + oob_b, status
