@@ -239,7 +239,7 @@ def side_of(snapshot: model.Snapshot, source: str) -> Side:
     meta = snapshot.meta
     return Side(source=source, fingerprint=snapshot.fingerprint, database=meta.database or None,
                 server_version=meta.server_version or None, captured_at=meta.captured_at or None,
-                revisions=meta.alembic.revisions)
+                revisions=meta.alembic.revisions, object_counts=tuple(snapshot.counts().items()))
 
 
 def make_report(expected: model.Snapshot, actual: model.Snapshot, changes: Iterable[Change], *,

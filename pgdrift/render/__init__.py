@@ -1,19 +1,30 @@
-"""Rendering a `Report` in every format (stub, being filled in)."""
+"""Rendering a `Report`: text, markdown, JSON and HTML, all from the same change data.
+
+Slack and email renderers live beside these (`render/slack.py`, `render/email.py`).
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
-from typing import Any
-
+from pgdrift.errors import ConfigError
+from pgdrift.render.html import render_html
+from pgdrift.render.json_report import render_json, report_to_json
+from pgdrift.render.markdown import render_markdown
+from pgdrift.render.text import render_text
 from pgdrift.report import Report
 
 FORMATS = ("text", "markdown", "json", "html")
 
-
-def report_to_json(report: Report) -> dict[str, Any]:
-    return asdict(report)
+__all__ = ["FORMATS", "render", "report_to_json"]
 
 
 def render(report: Report, fmt: str, color: bool = False) -> str:
-    return json.dumps(report_to_json(report), indent=2, default=str) + "\n"
+    """The report in one of FORMATS; `color` adds ANSI colour to text (for a TTY)."""
+    if fmt == "text":
+        return render_text(report, color)
+    if fmt == "markdown":
+        return render_markdown(report)
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "html":
+        return render_html(report)
+    raise ConfigError(f"rendering the report: unknown format {fmt!r}", f"Use one of {', '.join(FORMATS)}")

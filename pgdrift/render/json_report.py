@@ -1,0 +1,102 @@
+"""The JSON report: the documented, versioned form of a `Report` (schema: schemas/report.schema.json).
+
+`format_version` changes whenever a field is removed or changes meaning; new optional fields
+may appear without a version change.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pgdrift.render.summary import facts
+from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side
+
+
+def change_to_json(change: Change) -> dict[str, Any]:
+    waiver = change.waiver
+    value: dict[str, Any] = {
+        "kind": change.kind,
+        "change": change.change,
+        "object": change.object,
+        "attribute": change.attribute,
+        "expected": change.expected,
+        "actual": change.actual,
+        "severity": change.severity,
+        "reason": change.reason,
+        "table": change.table,
+        "confidence": change.confidence,
+        "cause": change.cause,
+        "migration": change.migration,
+        "waiver": None if waiver is None else {
+            "pattern": waiver.pattern, "reason": waiver.reason, "owner": waiver.owner,
+            "expires": waiver.expires, "expired": waiver.expired},
+        "active": change.active,
+    }
+    if change.detail:
+        value["detail"] = change.detail
+    return value
+
+
+def side_to_json(side: Side) -> dict[str, Any]:
+    return {
+        "source": side.source,
+        "fingerprint": side.fingerprint,
+        "database": side.database,
+        "server_version": side.server_version,
+        "captured_at": side.captured_at,
+        "revisions": list(side.revisions),
+        "object_counts": dict(side.object_counts),
+    }
+
+
+def _hazard(hazard: Hazard) -> dict[str, Any]:
+    return {"revision": hazard.revision, "type": hazard.type, "object": hazard.object,
+            "message": hazard.message, "severity": hazard.severity}
+
+
+def _pending(pending: PendingMigration) -> dict[str, Any]:
+    return {"revision": pending.revision, "date": pending.date, "message": pending.message,
+            "changes": [change_to_json(change) for change in pending.changes],
+            "hazards": [_hazard(hazard) for hazard in pending.hazards]}
+
+
+def _migrations(status: MigrationStatus) -> dict[str, Any]:
+    return {
+        "live_revision": ", ".join(status.live_revisions) or None,
+        "head_revision": ", ".join(status.head_revisions) or None,
+        "migrations": {
+            "state": status.state, "detail": status.detail,
+            "live_revisions": list(status.live_revisions), "head_revisions": list(status.head_revisions),
+            "live_date": status.live_date, "head_date": status.head_date,
+        },
+        "pending_migrations": [_pending(pending) for pending in status.pending],
+        "lag": {"revisions": status.lag_revisions, "days": status.lag_days},
+    }
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    """The report as a JSON-ready dict that validates against the report schema."""
+    summary = facts(report)
+    document: dict[str, Any] = {
+        "format_version": report.format_version,
+        "title": report.title,
+        "generated_at": report.generated_at,
+        "status": report.status,
+        "highest_severity": report.highest_severity,
+        "summary": {
+            "total": len(report.changes), "active": summary.active, "waived": summary.waived,
+            "expired_waivers": summary.expired_waivers, "by_severity": summary.by_severity,
+            "by_change": summary.by_change, "by_kind": summary.by_kind,
+        },
+        "expected": side_to_json(report.expected),
+        "actual": side_to_json(report.actual),
+        "changes": [change_to_json(change) for change in report.changes],
+    }
+    if report.migrations is not None:
+        document.update(_migrations(report.migrations))
+    return document
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_to_json(report), indent=2, ensure_ascii=False, default=str) + "\n"
