@@ -1,0 +1,304 @@
+"""Benchmark of `pgdrift snapshot` against pg_dump, SQLAlchemy bulk reflection and schemainspect.
+
+For each size (100, 1,000 and 5,000 generated tables) it loads one database on an embedded
+PostgreSQL and times, on that same database and interleaved in one run:
+
+- pgdrift in process: `read_snapshot` + `snapshot_io.dumps` (the library call the Lambda makes);
+- pgdrift CLI: `python -m pgdrift snapshot DSN -o FILE`, end to end, interpreter start included;
+- `pg_dump --schema-only` (the physical baseline, a C program);
+- SQLAlchemy 2.x bulk reflection (`Inspector.get_multi_*`, the path Alembic autogenerate takes);
+- schemainspect (migra's inspector), when `bench/requirements.txt` is installed.
+
+It prints the median of `--repeat` runs after one warm-up, the ratios to pg_dump and to pgdrift,
+the catalog round trips of pgdrift (target: at most 25 at every size) and the peak resident
+memory of the pgdrift CLI process (target: under 300 MB at 5,000 tables), and checks the targets
+of issue 2: pgdrift at 1,000 and 5,000 tables no slower than pg_dump and at least 5x faster than
+SQLAlchemy.
+
+    python -m bench.bench_snapshot [--sizes 100,1000,5000] [--repeat 5] [--pg 18] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.common import SIZES, format_table, generate_schema_sql, load_schema, machine_summary, median, time_repeatedly
+from pgdrift import snapshot_io
+from pgdrift.catalog import CatalogSession, ReadOptions, read_snapshot, read_snapshot_from_session
+from pgdrift.connect import open_session, parse_dsn
+from pgdrift.embedded import EmbeddedServer, start_embedded
+
+MAX_ROUND_TRIPS = 25
+MAX_PEAK_MB = 300
+SPEEDUP_OVER_SQLALCHEMY = 5.0
+
+PGDRIFT = "pgdrift (in process)"
+PGDRIFT_CLI = "pgdrift CLI"
+PG_DUMP = "pg_dump --schema-only"
+SQLALCHEMY = "SQLAlchemy get_multi_*"
+SCHEMAINSPECT = "schemainspect"
+
+
+@dataclass
+class SizeResult:
+    """Everything measured on one database."""
+
+    tables: int
+    samples: dict[str, list[float]] = field(default_factory=dict)
+    round_trips: int = 0
+    cli_peak_mb: float | None = None
+    pg_dump_peak_mb: float | None = None
+    fingerprint: str = ""
+    snapshot_bytes: int = 0
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def median_of(self, method: str) -> float | None:
+        samples = self.samples.get(method)
+        return median(samples) if samples else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The contenders. Each is a zero-argument callable that does one complete read.
+
+
+def pgdrift_in_process(dsn: str) -> Callable[[], object]:
+    options = parse_dsn(dsn)
+    return lambda: snapshot_io.dumps(read_snapshot(options))
+
+
+def run_command(command: list[str]) -> None:
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"running {Path(command[0]).name}: exit {result.returncode}: "
+                           f"{result.stderr.decode(errors='replace').strip()[:500]}")
+
+
+def peak_memory_mb(command: list[str], workdir: Path) -> float | None:
+    """Peak resident memory of a command, through GNU time (None when it is not installed).
+
+    Not wait4() from here: a child forked from this process starts with this process's pages,
+    so its ru_maxrss would include the benchmark's own memory. GNU time is a small parent.
+    """
+    gnu_time = shutil.which("time", path="/usr/bin:/bin")
+    if gnu_time is None:
+        return None
+    report = workdir / "peak.txt"
+    run_command([gnu_time, "-f", "%M", "-o", str(report), *command])
+    return int(report.read_text(encoding="utf-8").split()[-1]) / 1024  # kilobytes
+
+
+def pgdrift_cli_command(dsn: str, output: Path) -> list[str]:
+    return [sys.executable, "-m", "pgdrift", "snapshot", dsn, "-o", str(output)]
+
+
+def pg_dump_command(server: EmbeddedServer, database: str, output: Path) -> list[str]:
+    return [server.bin("pg_dump"), "--schema-only", "--no-password", "-h", str(server.socket_dir),
+            "-p", str(server.port), "-U", "postgres", "-d", database, "-f", str(output)]
+
+
+def sqlalchemy_reflection(url: str) -> Callable[[], object]:
+    """Bulk reflection of every user schema, as Alembic autogenerate does (tables only)."""
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.pool import NullPool
+
+    def reflect() -> object:
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                inspector = inspect(connection)
+                reflected = {}
+                for schema in user_schemas(inspector.get_schema_names()):
+                    reflected[schema] = (
+                        inspector.get_multi_columns(schema=schema),
+                        inspector.get_multi_pk_constraint(schema=schema),
+                        inspector.get_multi_foreign_keys(schema=schema),
+                        inspector.get_multi_indexes(schema=schema),
+                        inspector.get_multi_unique_constraints(schema=schema),
+                        inspector.get_multi_check_constraints(schema=schema),
+                        inspector.get_multi_table_comment(schema=schema),
+                    )
+                return reflected
+        finally:
+            engine.dispose()
+
+    return reflect
+
+
+def user_schemas(names: list[str]) -> list[str]:
+    return [name for name in names if not name.startswith("pg_") and name != "information_schema"]
+
+
+def schemainspect_inspection(server: EmbeddedServer, database: str) -> Callable[[], object] | str:
+    """migra's inspector over psycopg2, or the reason it cannot run here."""
+    try:
+        import psycopg2  # noqa: F401
+        from schemainspect import get_inspector
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+    except ImportError as error:
+        return f"not installed ({error.name}); pip install -r bench/requirements.txt"
+    url = f"postgresql+psycopg2://postgres@/{database}?host={server.socket_dir}&port={server.port}"
+
+    def inspect_all() -> object:
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                return get_inspector(connection)
+        finally:
+            engine.dispose()
+
+    try:
+        inspect_all()
+    except Exception as error:  # a third-party tool failing is a finding, not a crash
+        return f"failed: {type(error).__name__}: {str(error).splitlines()[0][:200]}"
+    return inspect_all
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def count_round_trips(dsn: str) -> tuple[int, str, int]:
+    """Round trips of one snapshot, its fingerprint and the size of its canonical JSON."""
+    options = parse_dsn(dsn)
+    session = CatalogSession(open_session(options), options)
+    try:
+        snapshot = read_snapshot_from_session(session, ReadOptions())
+    finally:
+        session.close()
+    return session.round_trips, snapshot.fingerprint, len(snapshot_io.dumps(snapshot).encode("utf-8"))
+
+
+def measure_size(server: EmbeddedServer, tables: int, seed: int, repeat: int, workdir: Path) -> SizeResult:
+    database = f"bench_{tables}"
+    print(f"\n== {tables} tables: generating and loading database {database} ...", flush=True)
+    dsn = load_schema(server, database, generate_schema_sql(tables, seed))
+    result = SizeResult(tables=tables)
+    result.round_trips, result.fingerprint, result.snapshot_bytes = count_round_trips(dsn)
+    cli_command = pgdrift_cli_command(dsn, workdir / f"{database}.json")
+    dump_command = pg_dump_command(server, database, workdir / f"{database}.sql")
+    contenders: dict[str, Callable[[], object]] = {
+        PGDRIFT: pgdrift_in_process(dsn),
+        PGDRIFT_CLI: lambda: run_command(cli_command),
+        PG_DUMP: lambda: run_command(dump_command),
+        SQLALCHEMY: sqlalchemy_reflection(server.sqlalchemy_url(database)),
+    }
+    inspection = schemainspect_inspection(server, database)
+    if isinstance(inspection, str):
+        result.skipped[SCHEMAINSPECT] = inspection
+    else:
+        contenders[SCHEMAINSPECT] = inspection
+    for function in contenders.values():  # warm-up: server caches, imports, page cache
+        function()
+    for method in contenders:
+        result.samples[method] = []
+    for _ in range(repeat):  # interleaved, so that drift in machine load hits everyone alike
+        for method, function in contenders.items():
+            result.samples[method] += time_repeatedly(function, 1)
+    result.cli_peak_mb = peak_memory_mb(cli_command, workdir)
+    result.pg_dump_peak_mb = peak_memory_mb(dump_command, workdir)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+
+def megabytes(value: float | None) -> str:
+    return "n/a (no /usr/bin/time)" if value is None else f"{value:.0f} MB"
+
+
+def ratio(value: float | None, reference: float | None) -> str:
+    return f"{value / reference:.2f}x" if value and reference else "-"
+
+
+def timing_table(result: SizeResult) -> str:
+    reference, ours = result.median_of(PG_DUMP), result.median_of(PGDRIFT)
+    rows = []
+    for method, samples in result.samples.items():
+        value = median(samples)
+        rows.append([method, f"{value:.3f}", f"{min(samples):.3f}", ratio(value, reference), ratio(value, ours)])
+    rows += [[method, "skipped", "", "", reason] for method, reason in result.skipped.items()]
+    return format_table(["method", "median s", "min s", "/ pg_dump", "/ pgdrift"], rows)
+
+
+def target_checks(result: SizeResult) -> list[tuple[str, bool]]:
+    checks = [(f"round trips {result.round_trips} <= {MAX_ROUND_TRIPS}", result.round_trips <= MAX_ROUND_TRIPS)]
+    if result.tables >= 1000:
+        dump, sqlalchemy = result.median_of(PG_DUMP) or 0.0, result.median_of(SQLALCHEMY) or 0.0
+        for method in (PGDRIFT, PGDRIFT_CLI):
+            ours = result.median_of(method) or float("inf")
+            checks.append((f"{method} {ours:.3f}s <= pg_dump {dump:.3f}s", ours <= dump))
+            checks.append((f"{method} >= {SPEEDUP_OVER_SQLALCHEMY:g}x faster than SQLAlchemy "
+                           f"({sqlalchemy / ours:.2f}x)", sqlalchemy / ours >= SPEEDUP_OVER_SQLALCHEMY))
+    if result.tables >= 5000:
+        peak = result.cli_peak_mb
+        checks.append((f"peak memory of the CLI {megabytes(peak)} < {MAX_PEAK_MB} MB",
+                       peak is not None and peak < MAX_PEAK_MB))
+    return checks
+
+
+def report(result: SizeResult) -> list[tuple[str, bool]]:
+    print(f"\n{result.tables} tables: snapshot {result.snapshot_bytes / 1e6:.1f} MB of JSON, "
+          f"{result.fingerprint[:23]}..., {result.round_trips} catalog round trips, peak RSS "
+          f"pgdrift CLI {megabytes(result.cli_peak_mb)}, pg_dump {megabytes(result.pg_dump_peak_mb)}")
+    print(timing_table(result))
+    checks = target_checks(result)
+    for text, passed in checks:
+        print(f"  [{'ok' if passed else 'MISSED'}] {text}")
+    return checks
+
+
+def as_json(results: list[SizeResult], version: str) -> dict[str, Any]:
+    return {"machine": machine_summary(), "server_version": version,
+            "sizes": [{"tables": r.tables, "medians_s": {m: median(s) for m, s in r.samples.items()},
+                       "round_trips": r.round_trips, "cli_peak_mb": r.cli_peak_mb,
+                       "pg_dump_peak_mb": r.pg_dump_peak_mb, "skipped": r.skipped,
+                       "snapshot_bytes": r.snapshot_bytes} for r in results]}
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_snapshot", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=",".join(str(size) for size in SIZES),
+                        help="comma-separated table counts (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per method (default: %(default)s)")
+    parser.add_argument("--pg", type=int, default=18, choices=(16, 18), help="server version (default: 18)")
+    parser.add_argument("--seed", type=int, default=1, help="schema generator seed (default: %(default)s)")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON here")
+    arguments = parser.parse_args(argv)
+    try:
+        arguments.sizes = [int(size) for size in arguments.sizes.split(",")]
+    except ValueError:
+        parser.error(f"--sizes {arguments.sizes!r}: give comma-separated integers such as 100,1000")
+    if arguments.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return arguments
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    print(f"machine: {machine_summary()}")
+    results, missed = [], 0
+    with tempfile.TemporaryDirectory(prefix="pgdrift-bench-") as workdir, start_embedded(arguments.pg) as server:
+        version = ""
+        for tables in arguments.sizes:
+            result = measure_size(server, tables, arguments.seed, arguments.repeat, Path(workdir))
+            results.append(result)
+            missed += sum(not passed for _, passed in report(result))
+        version = read_snapshot(parse_dsn(server.dsn(f"bench_{arguments.sizes[0]}"))).meta.server_version
+    if arguments.json:
+        Path(arguments.json).write_text(json.dumps(as_json(results, version), indent=2) + "\n", encoding="utf-8")
+    print(f"\nPostgreSQL {version}; {'all targets met' if not missed else f'{missed} target(s) missed'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
