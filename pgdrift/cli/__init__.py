@@ -21,6 +21,7 @@ EXIT_ERROR = 2
 COMMAND_MODULES = (
     "snapshot_cmd",
     "grant_cmd",
+    "diff_cmd",
 )
 
 
