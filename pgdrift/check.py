@@ -104,6 +104,9 @@ def _identities(change: Change) -> list[tuple[str, str]]:
     return identities
 
 
+_PENDING_REASONS = {"unexpected": "a pending migration drops it"}
+
+
 def _attribute(
     changes: Iterable[Change],
     ledger: Ledger,
@@ -114,9 +117,13 @@ def _attribute(
     attributed = []
     for change in changes:
         extra = {**change.detail, **(detail or {})}
+        reason = change.reason
+        if cause == PENDING and change.change in _PENDING_REASONS:
+            # The default reason of an unexpected object ("no migration created it") is wrong here.
+            reason = _PENDING_REASONS[change.change]
         attributed.append(
             dataclasses.replace(
-                change, cause=cause, migration=_last_touch(ledger, change, among), detail=extra
+                change, cause=cause, migration=_last_touch(ledger, change, among), detail=extra, reason=reason
             )
         )
     return attributed
@@ -228,7 +235,7 @@ def _conflict_message(
         )
         if clash_kind:
             return (
-                f"creates {label} {key}, but the database already has a {BY_NAME[clash_kind].label} of that "
+                f"creates {label} {key}, but the database already has {_article(BY_NAME[clash_kind].label)} of that "
                 f'name, made out of band: the migration will fail with "already exists"'
             )
         return None
@@ -255,6 +262,10 @@ def _conflict_message(
         f"{name} was already changed out of band to {getattr(live_object, name)!r}: check the migration "
         "against the live definition before applying it"
     )
+
+
+def _article(label: str) -> str:
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
 
 
 def _destructive(revision: Revision, live: Snapshot) -> list[Hazard]:

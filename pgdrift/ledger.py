@@ -354,3 +354,14 @@ def days_between(earlier: str | None, later: str | None) -> float | None:
 def dumps_json(ledger: Ledger) -> str:
     """Indented JSON, for people reading an artifact."""
     return json.dumps(to_document(ledger), indent=1, sort_keys=True)
+
+
+def load_expected(data: bytes, source: str) -> Ledger | model.Snapshot:
+    """An expected artifact: a ledger (from `pgdrift expected build`) or a plain snapshot."""
+    try:
+        document = snapshot_io.decode_bytes(data, source)
+    except SnapshotFormatError as error:
+        raise ArtifactError(str(error), "Pass a ledger or a snapshot written by pgdrift") from None
+    if is_ledger(document):
+        return load_ledger(data, source)
+    return snapshot_io.from_document(document, source)

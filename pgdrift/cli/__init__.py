@@ -22,6 +22,9 @@ COMMAND_MODULES = (
     "snapshot_cmd",
     "grant_cmd",
     "diff_cmd",
+    "expected_cmd",
+    "check_cmd",
+    "compare_cmd",
 )
 
 

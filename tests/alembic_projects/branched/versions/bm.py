@@ -5,7 +5,6 @@ Revises: b1b, b2a
 Create Date: 2026-02-06 09:00:00
 
 """
-from alembic import op
 
 revision = 'bm'
 down_revision = ('b1b', 'b2a')

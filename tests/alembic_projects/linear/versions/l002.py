@@ -16,6 +16,7 @@ depends_on = None
 def upgrade() -> None:
     op.execute('ALTER TABLE users ADD COLUMN name text')
     op.execute('CREATE UNIQUE INDEX ix_users_email ON users (email)')
+    op.execute("ALTER TABLE users ADD CONSTRAINT ck_users_email_at CHECK (email LIKE '%@%')")
 
 
 def downgrade() -> None:

@@ -16,7 +16,7 @@ depends_on = None
 def upgrade() -> None:
     op.execute('ALTER TABLE orders DROP COLUMN total')
     op.execute('ALTER TABLE orders RENAME TO purchases')
-    op.execute('ALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_check')
+    op.execute('ALTER TABLE users DROP CONSTRAINT ck_users_email_at')
     op.execute('CREATE INDEX ix_users_name ON users (name)')
 
 

@@ -1,0 +1,195 @@
+"""The ledger: replay through Alembic's ScriptDirectory, per-revision deltas, schema at any revision."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from pgdrift import ledger as ledger_module
+from pgdrift import snapshot_io
+from pgdrift.alembic_replay import MigrationFailed, replay
+from pgdrift.cli import main
+from pgdrift.errors import ArtifactError, ConfigError
+from pgdrift.ledger import Ledger, load_ledger
+from tests.alembic_projects.support import build, ini, migrated, scratch, snapshot
+from tests.conftest import _get_server
+from tests.support import TestServer
+
+
+@pytest.fixture(scope="module")
+def server(_servers: dict[str, TestServer]) -> Iterator[TestServer]:
+    yield _get_server(_servers, "pg18")
+
+
+@pytest.fixture(scope="module")
+def linear(server: TestServer) -> Ledger:
+    return build(server, "linear")
+
+
+@pytest.fixture(scope="module")
+def branched(server: TestServer) -> Ledger:
+    return build(server, "branched")
+
+
+def test_linear_graph_is_read_from_alembic(linear: Ledger) -> None:
+    assert [revision.id for revision in linear.revisions] == ["l001", "l002", "l003", "l004"]
+    assert linear.heads == ("l004",)
+    third = linear.by_id["l003"]
+    assert third.down_revisions == ("l002",)
+    assert third.message == "status enum and narrower email"
+    assert third.create_date == "2026-01-05T12:00:00"
+
+
+@pytest.mark.parametrize("revision", ["l001", "l002", "l003", "l004"])
+def test_expected_at_every_linear_revision_equals_a_real_upgrade(
+    server: TestServer, linear: Ledger, revision: str
+) -> None:
+    # Given a database that Alembic itself upgraded to the revision
+    real = snapshot(migrated(server, "linear", revision))
+    # Then the ledger's reconstruction is the same schema
+    assert linear.expected_at(revision).fingerprint == real.fingerprint
+
+
+@pytest.mark.parametrize("revision", ["b000", "b1a", "b1b", "b2a", "bm", "b3"])
+def test_expected_at_every_branched_revision_equals_a_real_upgrade(
+    server: TestServer, branched: Ledger, revision: str
+) -> None:
+    real = snapshot(migrated(server, "branched", revision))
+    assert branched.expected_at(revision).fingerprint == real.fingerprint
+
+
+def test_branches_and_merge(branched: Ledger) -> None:
+    assert branched.by_id["bm"].down_revisions == ("b1b", "b2a")
+    assert branched.by_id["b1a"].branch_labels == ("feature",)
+    assert branched.ancestors("b1b") == {"b000", "b1a", "b1b"}
+    # From the main line, the feature branch, the merge and what follows are pending, in graph order.
+    assert [r.id for r in branched.pending("b2a")] == [
+        r.id for r in branched.revisions if r.id in {"b1a", "b1b", "bm", "b3"}
+    ]
+    assert branched.pending("b3") == []
+    positions = {r.id: i for i, r in enumerate(branched.revisions)}
+    assert positions["b1b"] < positions["bm"] and positions["b2a"] < positions["bm"] < positions["b3"]
+
+
+def test_per_revision_changes_are_the_diff_between_consecutive_snapshots(linear: Ledger) -> None:
+    changes = linear.by_id["l002"].changes
+    assert set(changes) == {"column", "constraint", "index"}
+    before, after = changes["column"]["public.users.name"]
+    assert before is None and after["type"] == "text"
+    email_before, email_after = linear.by_id["l003"].changes["column"]["public.users.email"]
+    assert (email_before["type"], email_after["type"]) == ("character varying(200)", "character varying(100)")
+    assert linear.by_id["l001"].changes["table"].keys() == {
+        "public.users",
+        "public.orders",
+        "public.alembic_version",
+    }
+
+
+def test_created_by_names_the_revision_that_last_shaped_the_object(linear: Ledger) -> None:
+    assert linear.created_by("column", "public.users.email") == "l003"
+    assert linear.created_by("column", "public.users.email", "l002") == "l001"
+    assert linear.created_by("index", "public.ix_users_name") == "l004"
+    assert linear.created_by("table", "public.purchases") == "l004"
+    assert linear.created_by("table", "public.made_by_hand") is None
+
+
+def test_round_trip_and_compactness(linear: Ledger) -> None:
+    data = ledger_module.dumps(linear)
+    loaded = load_ledger(data, "linear.json.gz")
+    for revision in linear.revisions:
+        assert loaded.expected_at(revision.id).fingerprint == linear.expected_at(revision.id).fingerprint
+    raw = ledger_module.dumps(linear, compress=False)
+    head = snapshot_io.dumps(linear.head_snapshot).encode()
+    assert len(raw) < 3 * len(head)
+    assert data[:2] == b"\x1f\x8b" and gzip.decompress(data) == raw
+
+
+def _document(ledger: Ledger) -> dict:
+    return json.loads(ledger_module.dumps(ledger, compress=False))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda doc: b"not json at all", "not valid"),
+        (lambda doc: b"\x1f\x8b\x08\x00truncated", "not valid"),
+        (lambda doc: {**doc, "format": "something-else"}, "not a pgdrift ledger"),
+        (lambda doc: {**doc, "format_version": 99}, "format_version 99 is not supported"),
+        (lambda doc: {k: v for k, v in doc.items() if k != "revisions"}, "corrupt"),
+        (lambda doc: {**doc, "heads": ["nope"]}, "not in the graph"),
+        (lambda doc: {**doc, "revisions": doc["revisions"][1:]}, "names down revision l001"),
+        (
+            lambda doc: {**doc, "head_snapshot": {**doc["head_snapshot"], "fingerprint": "sha256:00"}},
+            "fingerprint mismatch",
+        ),
+    ],
+)
+def test_corrupt_or_foreign_artifacts_are_clear_errors(linear: Ledger, mutate, message: str) -> None:
+    changed = mutate(_document(linear))
+    data = changed if isinstance(changed, bytes) else json.dumps(changed).encode()
+    with pytest.raises(ArtifactError, match=message):
+        load_ledger(data, "ledger.json.gz")
+
+
+def test_a_failing_migration_names_the_revision_and_the_sql_error(server: TestServer) -> None:
+    with pytest.raises(MigrationFailed) as caught:
+        build(server, "failing")
+    assert "replaying migration f002" in str(caught.value)
+    assert 'relation "thingz" does not exist' in str(caught.value)
+
+
+def test_multiple_heads_are_recorded_and_reported(server: TestServer) -> None:
+    built, stats = replay(ini("two_heads"), scratch(server))
+    assert set(built.heads) == {"t1", "t2"}
+    assert "2 heads (t1, t2)" in stats.warnings[0] or "2 heads (t2, t1)" in stats.warnings[0]
+    # At "head" only with both applied.
+    assert built.expected_at(None).of_kind("table").keys() >= {"public.left_side", "public.right_side"}
+    assert "public.right_side" not in built.expected_at("t1").of_kind("table")
+
+
+def test_env_py_reading_an_environment_variable(server: TestServer) -> None:
+    built, _ = replay(ini("envvar"), scratch(server), url_env=["APP_DATABASE_URL"])
+    assert "public.widgets" in built.head_snapshot.of_kind("table")
+    with pytest.raises(MigrationFailed, match="e001"):
+        replay(ini("envvar"), scratch(server))
+
+
+def test_scratch_database_must_be_empty(server: TestServer) -> None:
+    used = scratch(server)
+    replay(ini("envvar"), used, url_env=["APP_DATABASE_URL"])
+    with pytest.raises(ConfigError, match="not empty"):
+        replay(ini("envvar"), used, url_env=["APP_DATABASE_URL"])
+
+
+def test_missing_alembic_ini_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="no such file"):
+        replay(tmp_path / "alembic.ini", scratch_placeholder())
+
+
+def scratch_placeholder():
+    from pgdrift.alembic_replay import ScratchDatabase
+
+    return ScratchDatabase("postgresql://nobody@/none?host=/nonexistent", "postgresql+pg8000://nobody@/none")
+
+
+def test_cli_expected_build_on_a_scratch_dsn(server: TestServer, tmp_path, capsys) -> None:
+    output = tmp_path / "ledger.json.gz"
+    code = main(
+        [
+            "expected",
+            "build",
+            str(ini("branched")),
+            "-o",
+            str(output),
+            "--scratch-dsn",
+            scratch(server).dsn,
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    loaded = load_ledger(output.read_bytes(), str(output))
+    assert loaded.heads == ("b3",) and len(loaded.revisions) == 6
+    assert "6 revisions, head b3" in capsys.readouterr().err
