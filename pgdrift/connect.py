@@ -167,6 +167,17 @@ def _server_error_fields(error: Exception) -> tuple[str, str]:
     return "", str(error)
 
 
+def _server_error_in_context(error: BaseException) -> BaseException | None:
+    import pg8000.exceptions
+
+    seen = error.__context__
+    while seen is not None:
+        if isinstance(seen, pg8000.exceptions.DatabaseError):
+            return seen
+        seen = seen.__context__
+    return None
+
+
 def translate_error(error: BaseException, operation: str, options: ConnectOptions) -> PgDriftError:
     """Turn a driver or socket exception into a clear PgDriftError (no password in it)."""
     import pg8000.exceptions
@@ -174,6 +185,11 @@ def translate_error(error: BaseException, operation: str, options: ConnectOption
     where = options.where
     if isinstance(error, PgDriftError):
         return error
+    if isinstance(error, pg8000.exceptions.InterfaceError):
+        # pg8000 closes the socket after a FATAL startup error; when the server has already
+        # hung up, that close fails and hides the server's message (e.g. "database does not
+        # exist") two links down the exception context chain.
+        error = _server_error_in_context(error) or error
     cause = error.__cause__ if isinstance(error, pg8000.exceptions.InterfaceError) else error
     if isinstance(cause, socket.gaierror):
         return ConnectError(f"{operation}: unknown host {options.host!r}",
@@ -224,46 +240,54 @@ def _translate_server_error(code: str, message: str, operation: str, options: Co
     return CatalogError(f"{operation}: {message} ({code})" if code else f"{operation}: {message}")
 
 
+_SESSION_SETTINGS = (
+    "SELECT set_config('statement_timeout', :statement_timeout, false), "
+    "set_config('lock_timeout', :lock_timeout, false), "
+    "set_config('idle_in_transaction_session_timeout', :idle_timeout, false), "
+    "set_config('search_path', 'pg_catalog', false), "
+    "set_config('DateStyle', 'ISO, MDY', false), "
+    "set_config('IntervalStyle', 'postgres', false), "
+    "set_config('TimeZone', 'UTC', false), "
+    "set_config('extra_float_digits', '3', false)"
+)
+
+
+def _connect(options: ConnectOptions) -> Any:
+    import pg8000.native
+
+    unix_sock = f"{options.unix_socket_dir}/.s.PGSQL.{options.port}" if options.unix_socket_dir else None
+    return pg8000.native.Connection(
+        options.user,
+        host=options.host or "localhost",
+        port=options.port,
+        database=options.database,
+        password=options.password,
+        unix_sock=unix_sock,
+        ssl_context=ssl_context_for(options),
+        timeout=options.connect_timeout,
+        application_name=APPLICATION_NAME,
+    )
+
+
 def open_session(options: ConnectOptions) -> Any:
     """Connect and start a read-only, repeatable-read transaction with safe timeouts.
 
     Repeatable read gives every catalog query the same MVCC snapshot, so the kinds agree with
     each other. The search_path is pg_catalog alone so that format_type(), pg_get_indexdef()
-    and friends schema-qualify every user object the same way on every server.
+    and friends schema-qualify every user object the same way on every server; DateStyle and
+    friends are fixed so that defaults deparse the same everywhere.
     """
-    import pg8000.native
-
-    startup = {
-        "statement_timeout": str(options.statement_timeout_ms),
-        "lock_timeout": str(options.lock_timeout_ms),
-        "idle_in_transaction_session_timeout": str(max(options.statement_timeout_ms * 2, 60_000)),
-        "default_transaction_read_only": "on",
-        "search_path": "pg_catalog",
-        "DateStyle": "ISO, MDY",
-        "IntervalStyle": "postgres",
-        "TimeZone": "UTC",
-        "extra_float_digits": "3",
-    }
-    unix_sock = f"{options.unix_socket_dir}/.s.PGSQL.{options.port}" if options.unix_socket_dir else None
     operation = f"connecting to database {options.database!r} at {options.where} as {options.user!r}"
     try:
-        connection = pg8000.native.Connection(
-            options.user,
-            host=options.host or "localhost",
-            port=options.port,
-            database=options.database,
-            password=options.password,
-            unix_sock=unix_sock,
-            ssl_context=ssl_context_for(options),
-            timeout=options.connect_timeout,
-            application_name=APPLICATION_NAME,
-            startup_params=startup,
-        )
+        connection = _connect(options)
         # The connect timeout bounds the handshake; afterwards the server's statement_timeout
         # is the limit, so the socket may wait a little longer than that before giving up.
         raw_socket = getattr(connection, "_usock", None)
         if raw_socket is not None:
             raw_socket.settimeout(options.statement_timeout_ms / 1000 + options.connect_timeout)
+        connection.run(_SESSION_SETTINGS, statement_timeout=str(options.statement_timeout_ms),
+                       lock_timeout=str(options.lock_timeout_ms),
+                       idle_timeout=str(max(options.statement_timeout_ms * 2, 60_000)))
         connection.run("START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
     except Exception as error:
         raise translate_error(error, operation, options) from None

@@ -59,7 +59,7 @@ class CatalogSession:
     def __init__(self, connection: Any, options: ConnectOptions) -> None:
         self.connection = connection
         self.options = options
-        self.round_trips = 1  # the START TRANSACTION in open_session
+        self.round_trips = 2  # the settings and START TRANSACTION in open_session
 
     def rows(self, sql: str, operation: str, **parameters: Any) -> list[list[Any]]:
         self.round_trips += 1
