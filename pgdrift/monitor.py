@@ -33,7 +33,7 @@ from pgdrift.alerting import (
 )
 from pgdrift.catalog import DEFAULT_EXCLUDE_OBJECTS, DEFAULT_EXCLUDE_SCHEMAS, ReadOptions, read_snapshot
 from pgdrift.connect import ConnectOptions
-from pgdrift.errors import ArtifactError, ConfigError, PgDriftError, QueryTimeout
+from pgdrift.errors import ArtifactError, ConfigError, PgDriftError, QueryTimeout, SnapshotFormatError
 from pgdrift.model import Snapshot
 from pgdrift.report import Report
 from pgdrift.settings import DbCredentials, MonitorSettings, Target
@@ -118,6 +118,16 @@ def read_options(target: Target) -> ReadOptions:
 
 def compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None = None) -> Report:
     """Check the live snapshot against the expected artifact: a ledger or a plain snapshot."""
+    try:
+        return _compare(live, artifact, source, now)
+    except SnapshotFormatError as error:
+        if error.remedy:
+            raise
+        raise ArtifactError(str(error), "Re-upload the expected artifact from CI "
+                            "(`pgdrift expected build`, then copy it to the expected_key)") from None
+
+
+def _compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None) -> Report:
     document = snapshot_io.decode_bytes(artifact, source)
     check: Callable[..., Report] | None
     try:

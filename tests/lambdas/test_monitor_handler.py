@@ -1,0 +1,348 @@
+"""The monitor Lambda end to end: moto (S3, SNS -> SQS, Secrets Manager) + embedded PostgreSQL 18.
+
+The handler is called directly with a fake LambdaContext; what it published is read back from
+an SQS queue subscribed to the topic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from pgdrift import snapshot_io
+from pgdrift.catalog import read_snapshot
+from pgdrift.connect import parse_dsn
+from pgdrift.errors import ConfigError
+from pgdrift.settings import parse_settings
+from tests.lambdas.conftest import FakeContext
+from tests.support import TestServer, execute
+
+SCHEMA = """
+CREATE TABLE providers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, npi text NOT NULL UNIQUE,
+                        full_name text NOT NULL);
+CREATE TABLE licenses (id bigint PRIMARY KEY, provider_id bigint NOT NULL REFERENCES providers (id),
+                       state char(2) NOT NULL);
+"""
+BUCKET = "pgdrift-history"
+EXPECTED_KEY = "expected/prod/snapshot.json.gz"
+
+
+@dataclass
+class World:
+    """The AWS side (moto) and the database the `prod` target points at."""
+
+    server: TestServer
+    dsn: str
+    role: str
+    password: str
+    s3: Any
+    sqs: Any
+    secrets: Any
+    queue_url: str
+    secret_arn: str
+
+    def invoke(self, event: Any, request_id: str | None = None, remaining_ms: int = 60_000) -> dict[str, Any]:
+        from lambdas.monitor import handler
+
+        # Powertools binds its log stream at import; point it at this test's (captured) stdout.
+        handler.logger.registered_handler.stream = sys.stdout  # type: ignore[attr-defined]
+        context = FakeContext(remaining_ms=remaining_ms)
+        if request_id:
+            context.aws_request_id = request_id
+        return handler.handler(event, context)
+
+    def messages(self) -> list[dict[str, Any]]:
+        """SNS envelopes delivered to the queue since the last call."""
+        found = []
+        while True:
+            batch = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not batch:
+                return found
+            for message in batch:
+                found.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def keys(self, prefix: str) -> list[str]:
+        listing = self.s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)
+        return sorted(item["Key"] for item in listing.get("Contents", ()))
+
+    def get(self, key: str) -> bytes:
+        return bytes(self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+
+    def set_secret(self, **changes: Any) -> None:
+        value = {"host": "127.0.0.1", "port": self.server.embedded.port, "username": self.role,  # type: ignore[union-attr]
+                 "password": self.password, "dbname": parse_dsn(self.dsn).database, **changes}
+        value = {key: item for key, item in value.items() if item is not None}
+        self.secrets.put_secret_value(SecretId=self.secret_arn, SecretString=json.dumps(value))
+
+    def all_text(self) -> str:
+        """Every S3 object, decompressed, as text (to look for secrets)."""
+        texts = []
+        for key in self.keys(""):
+            data = self.get(key)
+            with contextlib.suppress(OSError):  # the corrupt-artifact case stores broken gzip
+                data = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+            texts.append(data.decode("utf-8", "replace"))
+        return "\n".join(texts)
+
+
+def _targets(secret_arn: str) -> str:
+    return json.dumps([{"name": "prod", "secret_arn": secret_arn, "expected_key": EXPECTED_KEY,
+                        "allow_plaintext": True, "alert": {"reminder_hours": 0}}])
+
+
+@pytest.fixture
+def world(pg18: TestServer, aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    dsn = pg18.create_database(SCHEMA)
+    role, password = f"monitor_{os.getpid()}_{parse_dsn(dsn).database}", f"pw-{os.urandom(8).hex()}"
+    execute(pg18.admin_dsn, f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+    expected = read_snapshot(parse_dsn(dsn))
+    with mock_aws():
+        s3, sns, sqs = boto3.client("s3"), boto3.client("sns"), boto3.client("sqs")
+        secrets = boto3.client("secretsmanager")
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_object(Bucket=BUCKET, Key=EXPECTED_KEY,
+                      Body=gzip.compress(snapshot_io.dumps(expected).encode("utf-8"), mtime=0))
+        topic = sns.create_topic(Name="pgdrift-alerts")["TopicArn"]
+        queue_url = sqs.create_queue(QueueName="alerts")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+        secret_arn = secrets.create_secret(Name="prod/monitor", SecretString="{}")["ARN"]
+        monkeypatch.setenv("PGDRIFT_TARGETS", _targets(secret_arn))
+        monkeypatch.setenv("PGDRIFT_BUCKET", BUCKET)
+        monkeypatch.setenv("PGDRIFT_TOPIC_ARN", topic)
+        from lambdas.monitor import handler
+
+        handler.runtime.cache_clear()
+        result = World(pg18, dsn, role, password, s3, sqs, secrets, queue_url, secret_arn)
+        result.set_secret()
+        yield result
+        handler.runtime.cache_clear()
+    pg18.drop_database(parse_dsn(dsn).database)
+    execute(pg18.admin_dsn, f"DROP ROLE {role}")
+
+
+def attributes(envelope: dict[str, Any]) -> dict[str, str]:
+    return {name: value["Value"] for name, value in envelope["MessageAttributes"].items()}
+
+
+def test_drift_lifecycle_alerts_only_on_change(world: World, capfd: pytest.CaptureFixture[str]) -> None:
+    # Given a database that already differs from its expected snapshot by one index
+    execute(world.dsn, "CREATE INDEX providers_name_idx ON providers (full_name)")
+
+    # When the schedule runs the monitor
+    first = world.invoke({"target": "prod"}, request_id="run-1")
+
+    # Then it stored the snapshot, the run record, the reports and the latest pointer, and alerted
+    assert first["status"] == "drift" and first["alert"] == "drift"
+    assert len(world.keys("snapshots/")) == 1
+    assert len(world.keys("runs/target=prod/")) == 1
+    assert [key.rsplit(".", 1)[1] for key in world.keys("reports/target=prod/")] == ["html", "json", "md"]
+    record = json.loads(world.get("latest/prod.json"))
+    assert (record["status"], record["findings"], record["run_id"]) == ("drift", 1, "run-1")
+    (envelope,) = world.messages()
+    assert attributes(envelope) == {"target": "prod", "severity": record_severity(record), "status": "drift"}
+    assert "schema drift detected" in envelope["Subject"]
+    assert "providers_name_idx" in envelope["Message"]
+    assert "Full report: https://s3.console.aws.amazon.com/s3/object/pgdrift-history" in envelope["Message"]
+
+    # When it runs again with nothing changed: a new record, no new snapshot, no alert
+    second = world.invoke({"target": "prod"}, request_id="run-2")
+    assert second["alert"] is None and second["s3"]["snapshot_created"] is False
+    assert len(world.keys("snapshots/")) == 1
+    assert len(world.keys("runs/target=prod/")) == 2
+    assert world.messages() == []
+
+    # When someone adds a column by hand: an alert that names only the new finding as new
+    execute(world.dsn, "ALTER TABLE providers ADD COLUMN nickname text")
+    third = world.invoke({"target": "prod"}, request_id="run-3")
+    assert third["alert"] == "drift"
+    (envelope,) = world.messages()
+    new_lines = [line for line in envelope["Message"].splitlines() if "NEW " in line]
+    assert len(new_lines) == 1 and "nickname" in new_lines[0]
+    assert "New since the last alert: 1" in envelope["Message"]
+    assert len(world.keys("snapshots/")) == 2
+
+    # When Lambda retries that same invocation: no second alert
+    assert world.invoke({"target": "prod"}, request_id="run-3")["alert"] is None
+    assert world.messages() == []
+
+    # When both changes are reverted: "resolved"
+    execute(world.dsn, "ALTER TABLE providers DROP COLUMN nickname; DROP INDEX providers_name_idx")
+    fourth = world.invoke({"target": "prod"}, request_id="run-4")
+    assert (fourth["status"], fourth["alert"]) == ("clean", "resolved")
+    (envelope,) = world.messages()
+    assert attributes(envelope)["status"] == "resolved"
+    assert "Cleared since the last alert: 2" in envelope["Message"]
+
+    # And the password never reached the logs, the bucket or the responses
+    captured = capfd.readouterr()
+    assert world.password not in captured.out + captured.err
+    assert world.password not in world.all_text()
+    assert world.password not in json.dumps([first, second, third, fourth])
+
+
+def record_severity(record: dict[str, Any]) -> str:
+    return next(severity for severity, count in record["counts"].items() if count)
+
+
+def test_on_demand_snapshot_mode_stores_without_alerting(world: World) -> None:
+    result = world.invoke({"target": "prod", "mode": "snapshot", "notify": False})
+    assert result["status"] == "snapshot"
+    assert world.keys("snapshots/") == [result["s3"]["snapshot"]]
+    assert world.messages() == []
+
+
+def test_on_demand_check_returns_the_report_json_and_keys(world: World) -> None:
+    result = world.invoke({"target": "prod", "mode": "check", "notify": False})
+    assert result["status"] == "clean" and result["alert"] is None
+    assert "changes" in result and result["changes"] == []
+    assert set(result["s3"]["reports"]) == {"json", "md", "html"}
+    assert json.loads(world.get(result["s3"]["reports"]["json"]))["changes"] == []
+    assert world.messages() == []
+
+
+class Silent:
+    """A TCP server that accepts connections and never answers (a hung database)."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.held.append(self.listener.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.held:
+            connection.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+FAILURES = {
+    "database down": ({"port": "closed"}, {"target": "prod"}, "connection", "connection refused"),
+    "wrong password": ({"password": "not-the-password"}, {"target": "prod"}, "authentication",
+                       "authentication failed"),
+    "secret missing a key": ({"password": None}, {"target": "prod"}, "config", "missing key(s) password"),
+    "malformed event": ({}, {"target": "prod", "mode": "explode"}, "config", "reading the invocation event: mode"),
+    "unknown target": ({}, {"target": "staging"}, "config", "unknown target 'staging'"),
+    "corrupt artifact": ({}, {"target": "prod"}, "corrupt_artifact", "not valid (gzip) JSON"),
+    "hung database": ({"port": "silent"}, {"target": "prod"}, "timeout", "no answer from 127.0.0.1"),
+}
+
+
+@pytest.mark.parametrize("case", list(FAILURES))
+def test_failures_alert_monitor_failed_with_reason(world: World, case: str,
+                                                   capfd: pytest.CaptureFixture[str]) -> None:
+    secret_changes, event, category, reason = FAILURES[case]
+    silent = Silent() if secret_changes.get("port") == "silent" else None
+    if secret_changes.get("port") == "closed":
+        secret_changes = {"port": _closed_port()}
+    elif silent is not None:
+        secret_changes = {"port": silent.port}
+    world.set_secret(**secret_changes)
+    if case == "corrupt artifact":
+        world.s3.put_object(Bucket=BUCKET, Key=EXPECTED_KEY, Body=b"\x1f\x8b truncated")
+    try:
+        # The hung case gets 7 s of Lambda time left: the connect timeout must fit in it.
+        result = world.invoke(event, remaining_ms=7_000 if silent else 60_000)
+    finally:
+        if silent is not None:
+            silent.close()
+
+    assert result["status"] == "failed"
+    assert result["error"]["category"] == category
+    assert reason in result["error"]["reason"]
+    assert result["error"]["remedy"]
+    (envelope,) = world.messages()
+    assert attributes(envelope)["status"] == "failed"
+    assert attributes(envelope)["severity"] == "critical"
+    assert "MONITOR FAILED" in envelope["Subject"]
+    assert reason in envelope["Message"] and "What to do:" in envelope["Message"]
+    record = json.loads(world.get(result["s3"]["record"]))
+    assert (record["status"], record["error_category"]) == ("failed", category)
+    captured = capfd.readouterr()
+    assert world.password not in captured.out + captured.err
+    assert world.password not in world.all_text()
+    assert "monitor failed" in captured.out
+
+
+def test_a_repeated_failure_alerts_once(world: World) -> None:
+    world.set_secret(port=_closed_port())
+    assert world.invoke({"target": "prod"})["alert"] == "failed"
+    assert world.invoke({"target": "prod"})["alert"] is None
+    assert len(world.messages()) == 1
+
+
+def test_metrics_are_emitted_per_target(world: World, capfd: pytest.CaptureFixture[str]) -> None:
+    world.invoke({"target": "prod", "notify": False})
+    emf = [json.loads(line) for line in capfd.readouterr().out.splitlines() if '"_aws"' in line]
+    assert emf, "no EMF line printed"
+    names = {metric["Name"] for metric in emf[-1]["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
+    assert {"FindingsCritical", "PendingMigrations", "SnapshotDurationMs", "Success"} <= names
+    assert emf[-1]["target"] == "prod" and emf[-1]["Success"] in (1.0, [1.0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+
+
+def _settings(targets: Any, **extra: str) -> dict[str, str]:
+    return {"PGDRIFT_TARGETS": json.dumps(targets), "PGDRIFT_BUCKET": "b", **extra}
+
+
+def test_settings_are_typed_with_tls_verified_by_default() -> None:
+    settings = parse_settings(_settings([{"name": "prod", "secret_arn": "arn:x", "expected_key": "e"}],
+                                        PGDRIFT_CA_BUNDLE="/opt/rds.pem", PGDRIFT_REMINDER_HOURS="12"))
+    target = settings.target("prod")
+    assert (target.tls.sslmode, target.tls.ca_bundle) == ("verify-full", "/opt/rds.pem")
+    assert target.alert.reminder_hours == 12.0 and target.alert.min_severity == "low"
+    assert settings.topic_arn is None
+
+
+@pytest.mark.parametrize(("targets", "extra", "message"), [
+    ([{"name": "prod", "secret_arn": "arn:x"}], {}, "needs a CA bundle"),
+    ([{"name": "prod", "secret_arn": "arn:x", "tls": {"mode": "disable"}}], {}, "plaintext is not allowed"),
+    ([{"name": "prod"}], {}, r"\[0\] \(prod\)\.secret_arn must be a non-empty string"),
+    ([{"name": "prod", "secret_arn": "a", "allow_plaintext": True, "alert": {"min_severity": "urgent"}}], {},
+     "alert.min_severity must be one of"),
+    ([{"name": "pr/od", "secret_arn": "a", "allow_plaintext": True}], {}, "may hold only letters"),
+    ([{"name": "p", "secret_arn": "a", "allow_plaintext": True, "colour": 1}], {}, "unknown field"),
+    ([{"name": "p", "secret_arn": "a", "allow_plaintext": True}] * 2, {}, "appears twice"),
+    ([{"name": "p", "secret_arn": "a", "allow_plaintext": True}], {"PGDRIFT_REMINDER_HOURS": "soon"},
+     "PGDRIFT_REMINDER_HOURS"),
+])
+def test_malformed_settings_name_the_field(targets: Any, extra: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_settings(_settings(targets, **extra))
+
+
+def test_missing_bucket_and_bad_json_are_named() -> None:
+    with pytest.raises(ConfigError, match="PGDRIFT_BUCKET is not set"):
+        parse_settings({"PGDRIFT_TARGETS": json.dumps([{"name": "p", "secret_arn": "a",
+                                                        "allow_plaintext": True}])})
+    with pytest.raises(ConfigError, match="PGDRIFT_TARGETS: not valid JSON"):
+        parse_settings({"PGDRIFT_TARGETS": "[{", "PGDRIFT_BUCKET": "b"})

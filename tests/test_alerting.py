@@ -1,0 +1,155 @@
+"""The alert policy (pgdrift.alerting): when to alert, what is new, idempotent retries, reminders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pgdrift.alerting import (
+    MAX_NOTIFIED_FINDINGS,
+    AlertState,
+    Notification,
+    Outcome,
+    alerting_findings,
+    decide,
+    notify_failure,
+    notify_report,
+)
+from pgdrift.errors import AuthenticationError, PgDriftError
+from pgdrift.report import Change, MigrationStatus, PendingMigration, Report, Side, Waiver
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+A = "column|altered|public.providers.npi|type"
+B = "index|unexpected|public.providers_tmp_idx|"
+
+
+def run(previous: AlertState | None, findings: dict[str, str] | None = None, failure: str | None = None,
+        run_id: str = "r2", hours: float = 1, reminder: float = 0):
+    return decide(previous, Outcome(findings or {}, failure), run_id, T0 + timedelta(hours=hours), reminder)
+
+
+def first(findings: dict[str, str]) -> AlertState:
+    return decide(None, Outcome(findings), "r1", T0).state
+
+
+def test_first_clean_run_is_silent() -> None:
+    decision = decide(None, Outcome({}), "r1", T0)
+    assert decision.alert is None
+    assert decision.state.status == "clean" and decision.state.last_run_id == "r1"
+
+
+def test_first_drift_alerts_with_every_finding_new() -> None:
+    decision = decide(None, Outcome({A: "high"}), "r1", T0)
+    assert decision.alert == "drift"
+    assert decision.new == (A,)
+    assert decision.state.last_alert_at == T0.isoformat()
+
+
+def test_unchanged_findings_do_not_alert_again() -> None:
+    decision = run(first({A: "high"}), {A: "high"})
+    assert decision.alert is None
+    assert decision.state.last_run_id == "r2"
+
+
+def test_retried_invocation_with_the_same_run_id_never_alerts_twice() -> None:
+    previous = first({A: "high"})
+    decision = decide(previous, Outcome({A: "high", B: "low"}), "r1", T0)
+    assert decision.alert is None
+    assert decision.state == previous
+
+
+def test_a_new_finding_alerts_naming_only_the_new_one() -> None:
+    decision = run(first({A: "high"}), {A: "high", B: "low"})
+    assert decision.alert == "drift"
+    assert decision.new == (B,)
+    assert decision.cleared == ()
+
+
+def test_a_changed_severity_is_new() -> None:
+    decision = run(first({A: "medium"}), {A: "critical"})
+    assert (decision.alert, decision.new) == ("drift", (A,))
+
+
+def test_partial_clear_alerts_with_what_cleared() -> None:
+    decision = run(first({A: "high", B: "low"}), {A: "high"})
+    assert (decision.alert, decision.new, decision.cleared) == ("drift", (), (B,))
+
+
+def test_clearing_all_drift_sends_resolved() -> None:
+    decision = run(first({A: "high"}), {})
+    assert (decision.alert, decision.cleared) == ("resolved", (A,))
+    assert decision.state.status == "clean"
+
+
+def test_reminders_are_off_by_default() -> None:
+    assert run(first({A: "high"}), {A: "high"}, hours=1000).alert is None
+
+
+def test_reminder_every_n_hours_while_drift_persists() -> None:
+    previous = first({A: "high"})
+    assert run(previous, {A: "high"}, hours=5, reminder=6).alert is None
+    later = run(previous, {A: "high"}, hours=7, reminder=6)
+    assert later.alert == "reminder"
+    assert later.state.last_alert_at == (T0 + timedelta(hours=7)).isoformat()
+
+
+def test_failure_alerts_once_per_category_and_keeps_the_known_findings() -> None:
+    failed = run(first({A: "high"}), failure="connection")
+    assert failed.alert == "failed"
+    assert failed.state.findings == {A: "high"}
+    assert run(failed.state, failure="connection", run_id="r3").alert is None
+    assert run(failed.state, failure="authentication", run_id="r3").alert == "failed"
+
+
+def test_recovery_from_failure_to_clean_is_resolved_and_to_drift_restates_it() -> None:
+    failed = run(first({A: "high"}), failure="timeout").state
+    assert run(failed, {}, run_id="r3").alert == "resolved"
+    assert run(failed, {A: "high"}, run_id="r3").alert == "drift"
+
+
+def _report(changes: tuple[Change, ...], migrations: MigrationStatus | None = None) -> Report:
+    side = Side(source="s", fingerprint="sha256:" + "0" * 64)
+    return Report(expected=side, actual=side, changes=changes, generated_at=T0.isoformat(), migrations=migrations)
+
+
+def test_alerting_findings_respect_min_severity_waivers_and_migration_state() -> None:
+    waived = Waiver(pattern="public.x", reason="known", owner="ops", expires="2099-01-01")
+    changes = (Change(kind="table", change="unexpected", object="public.x", severity="high", waiver=waived),
+               Change(kind="index", change="missing", object="public.i", severity="low"),
+               Change(kind="column", change="altered", object="public.t.c", attribute="type", severity="critical"))
+    behind = MigrationStatus(live_revisions=("a1",), head_revisions=("b2",), state="behind")
+    findings = alerting_findings(_report(changes, behind), "medium")
+    assert findings == {"column|altered|public.t.c|type": "critical", "migrations|behind||b2": "medium"}
+    assert alerting_findings(_report(changes), "low") == {"column|altered|public.t.c|type": "critical",
+                                                          "index|missing|public.i|": "low"}
+
+
+def test_notification_round_trips_and_caps_findings() -> None:
+    changes = tuple(Change(kind="table", change="unexpected", object=f"public.t{number}", severity="low")
+                    for number in range(MAX_NOTIFIED_FINDINGS + 50))
+    pending = PendingMigration(revision="b2", date="2026-10-01T00:00:00", message="add npi")
+    migrations = MigrationStatus(live_revisions=("a1",), head_revisions=("b2",), state="behind", lag_days=3.5,
+                                 pending=(pending,))
+    report = _report(changes, migrations)
+    decision = decide(None, Outcome(alerting_findings(report)), "r1", T0)
+    notification = notify_report(decision, report, "prod", "r1", T0.isoformat(), report_key="k")
+    assert notification.total_findings == MAX_NOTIFIED_FINDINGS + 50
+    assert len(notification.findings) == MAX_NOTIFIED_FINDINGS
+    assert Notification.from_json(notification.to_json()) == notification
+    assert notification.pending[0].date == "2026-10-01T00:00:00"
+
+
+def test_failure_notification_carries_reason_remedy_and_category() -> None:
+    error = AuthenticationError("connecting to database 'app': authentication failed", "Check the secret")
+    notification = notify_failure(error, "prod", "r1", T0.isoformat())
+    assert (notification.status, notification.error_category) == ("failed", "authentication")
+    assert notification.remedy == "Check the secret"
+    assert notification.severity_attribute == "critical"
+
+
+def test_corrupt_state_and_notification_are_clear_errors() -> None:
+    with pytest.raises(PgDriftError, match="alert state"):
+        AlertState.from_json(b"{not json")
+    with pytest.raises(PgDriftError, match="notification"):
+        Notification.from_json('{"status": "drift"}')
