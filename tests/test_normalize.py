@@ -1,0 +1,69 @@
+"""One test per normalization: presentation-only differences never change a snapshot."""
+
+from __future__ import annotations
+
+from pgdrift.catalog import _privilege_names, body_hash, build_objects, normalize_whitespace, read_snapshot
+from pgdrift.connect import parse_dsn
+from pgdrift.registry import BY_NAME
+from tests.support import TestServer
+
+
+def test_view_text_whitespace() -> None:
+    assert normalize_whitespace(" SELECT a,\n    b\n   FROM t;  ") == "SELECT a, b FROM t;"
+    assert normalize_whitespace("SELECT 1") != normalize_whitespace("SELECT 2")
+
+
+def test_function_body_indentation_and_trailing_space() -> None:
+    assert body_hash("\n  BEGIN\n    RETURN 1;   \n  END\n\n") == body_hash("BEGIN\n    RETURN 1;\n  END")
+    assert body_hash("BEGIN RETURN 1; END") != body_hash("BEGIN RETURN 2; END")
+
+
+def test_not_valid_and_not_enforced_suffixes_live_in_their_own_attributes() -> None:
+    kind = BY_NAME["constraint"]
+    row = {"schema": "public", "table": "t", "name": "c", "type": "check", "validated": False,
+           "definition": "CHECK ((x > 0)) NOT VALID"}
+    (constraint,) = build_objects(kind, [row], ()).values()
+    assert constraint.definition == "CHECK ((x > 0))"
+    assert constraint.validated is False
+
+
+def test_grant_all_reads_the_same_with_and_without_maintain() -> None:
+    pg16 = ["DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE"]
+    assert _privilege_names(pg16, "table") == ("ALL",)
+    assert _privilege_names([*pg16, "MAINTAIN"], "table") == ("ALL",)
+    assert _privilege_names(["SELECT", "INSERT"], "table") == ("INSERT", "SELECT")
+    assert _privilege_names(["EXECUTE"], "function") == ("EXECUTE",)
+
+
+def test_duplicate_keys_are_an_error_not_a_merge() -> None:
+    kind = BY_NAME["schema"]
+    try:
+        build_objects(kind, [{"name": "a"}, {"name": "a"}], ())
+    except Exception as error:
+        assert "two objects share the name a" in str(error)
+    else:
+        raise AssertionError("duplicate schema keys were merged silently")
+
+
+def test_function_formatting_on_a_live_server(server: TestServer) -> None:
+    tight = server.create_database("CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$BEGIN\n"
+                                   "  RETURN 1;\nEND$$;")
+    loose = server.create_database("CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\n\n"
+                                   "BEGIN\n  RETURN 1;   \nEND\n\n$$;")
+    changed = server.create_database("CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$BEGIN\n"
+                                     "  RETURN 2;\nEND$$;")
+    hashes = [read_snapshot(parse_dsn(dsn)).of_kind("function")["public.f()"].body_sha256
+              for dsn in (tight, loose, changed)]
+    assert hashes[0] == hashes[1]
+    assert hashes[0] != hashes[2]
+
+
+def test_view_and_default_formatting_on_a_live_server(server: TestServer) -> None:
+    compact = server.create_database(
+        "CREATE TABLE t (a int DEFAULT (1+1), b text DEFAULT 'x'::text);"
+        "CREATE VIEW v AS SELECT a,b FROM t WHERE a>1;")
+    spaced = server.create_database(
+        "CREATE TABLE t (a int DEFAULT ( 1 + 1 ), b text DEFAULT 'x');"
+        "CREATE VIEW v AS\n  SELECT a,\n         b\n    FROM t\n   WHERE a > 1;")
+    first, second = (read_snapshot(parse_dsn(dsn)) for dsn in (compact, spaced))
+    assert first.fingerprint == second.fingerprint
