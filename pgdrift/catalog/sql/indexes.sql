@@ -1,5 +1,7 @@
 -- Indexes that back a primary key, unique or exclusion constraint are reported through the
 -- constraint, so that one missing key is one finding, not two.
+-- Comments come from a join on pg_description rather than obj_description(), a SQL function
+-- called once per row (issue 2 benchmark).
 SELECT n.nspname AS schema,
        t.relname AS table,
        ic.relname AS name,
@@ -8,12 +10,14 @@ SELECT n.nspname AS schema,
        am.amname AS method,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        i.indisvalid AS valid,
-       obj_description(ic.oid, 'pg_class') AS comment
+       des.description AS comment
 FROM pg_index AS i
 JOIN pg_class AS ic ON ic.oid = i.indexrelid
 JOIN pg_class AS t ON t.oid = i.indrelid
 JOIN pg_namespace AS n ON n.oid = ic.relnamespace
 JOIN pg_am AS am ON am.oid = ic.relam
+LEFT JOIN pg_description AS des
+       ON des.objoid = ic.oid AND des.classoid = 'pg_class'::regclass AND des.objsubid = 0
 WHERE t.relkind IN ('r', 'p', 'm')
   AND ic.relnamespace = ANY (:namespaces::oid[])
   AND NOT EXISTS (

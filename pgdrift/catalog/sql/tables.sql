@@ -1,3 +1,5 @@
+-- Comments come from a join on pg_description rather than obj_description(), a SQL function
+-- called once per row (issue 2 benchmark).
 SELECT n.nspname AS schema,
        c.relname AS name,
        CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
@@ -19,10 +21,12 @@ SELECT n.nspname AS schema,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
        coalesce(array(SELECT o FROM unnest(c.reloptions) AS o ORDER BY o), '{}') AS options,
-       obj_description(c.oid, 'pg_class') AS comment,
+       des.description AS comment,
        c.reltuples::int8 AS row_estimate
 FROM pg_class AS c
 JOIN pg_namespace AS n ON n.oid = c.relnamespace
+LEFT JOIN pg_description AS des
+       ON des.objoid = c.oid AND des.classoid = 'pg_class'::regclass AND des.objsubid = 0
 WHERE c.relkind IN ('r', 'p', 'f')
   AND c.relnamespace = ANY (:namespaces::oid[])
   AND NOT EXISTS (
