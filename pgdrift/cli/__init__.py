@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "expected_cmd",
     "check_cmd",
     "compare_cmd",
+    "history_cmd",
 )
 
 
