@@ -1,0 +1,445 @@
+"""Typed deployment configuration, read from `cdk.json` context and validated at synth time.
+
+The configuration is a JSON object under the context key `pgdrift`, or in a JSON file named by the
+context key `pgdrift:config_file` (relative to the project root). Every problem is reported as a
+`ConfigError` that names the key path ("targets[1].schedule.expression") and the bad value, so a
+typo fails `cdk synth` instead of deploying a monitor that never runs. Unknown keys are errors too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pgdrift import contract
+from pgdrift.errors import ConfigError
+from pgdrift.report import SEVERITIES
+
+CONTEXT_KEY = "pgdrift"
+CONTEXT_FILE_KEY = "pgdrift:config_file"
+REMEDY = "Fix the pgdrift configuration (cdk.json context or the file it names); see docs/deploying.md"
+
+ACCOUNT = re.compile(r"^\d{12}$")
+REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+TARGET_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
+SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9/_+=,.@-]+$")
+VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
+SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
+ROUTE_TABLE_ID = re.compile(r"^rtb-[0-9a-f]{8,17}$")
+PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8,17}$")
+AVAILABILITY_ZONE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$")
+CIDR = re.compile(r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+CRON = re.compile(r"^cron\((\S+ ){5}\S+\)$")
+RATE_UNIT_MINUTES = {"minute": 1, "minutes": 1, "hour": 60, "hours": 60, "day": 1440, "days": 1440}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a target is checked: an EventBridge Scheduler `rate(...)` or `cron(...)` in a time zone."""
+
+    expression: str
+    time_zone: str
+    period_minutes: int  # the longest gap between two runs, for the missed-heartbeat alarm
+
+
+@dataclass(frozen=True)
+class Target:
+    """One monitored database."""
+
+    name: str
+    secret_arn: str
+    vpc_id: str
+    subnet_ids: tuple[str, ...]
+    db_security_group_id: str
+    port: int
+    schedule: Schedule
+    include_schemas: tuple[str, ...]
+    exclude_schemas: tuple[str, ...]
+    expected_key: str
+    severity_overrides: tuple[tuple[str, str], ...]
+    waivers: tuple[Mapping[str, str], ...]
+    tls: Mapping[str, Any]
+    allow_plaintext: bool
+    alert: Mapping[str, Any]
+    assume_role_arn: str | None
+
+
+@dataclass(frozen=True)
+class EmailSubscriber:
+    address: str
+    min_severity: str | None  # None: every message, including alarms and "monitor failed"
+
+
+@dataclass(frozen=True)
+class Alerting:
+    emails: tuple[EmailSubscriber, ...]
+    slack_webhook_secret_arn: str | None
+    reminder_hours: int
+
+
+@dataclass(frozen=True)
+class Retention:
+    days: int  # snapshots, reports and run records expire after this many days
+    transition_days: int  # ... and move to S3 Standard-IA after this many
+
+
+@dataclass(frozen=True)
+class Network:
+    vpc_id: str
+    availability_zones: tuple[str, ...]
+    vpc_endpoints: bool  # create Secrets Manager + SNS interface and S3 gateway endpoints
+    route_table_ids: tuple[str, ...]  # of the monitor's subnets, for the S3 gateway endpoint
+    s3_prefix_list_id: str | None  # com.amazonaws.<region>.s3, for the HTTPS egress rule to S3
+    https_egress_cidr: str | None  # without our endpoints: where HTTPS may go (NAT or existing endpoints)
+
+
+@dataclass(frozen=True)
+class Monitor:
+    reserved_concurrency: int
+    timeout_seconds: int
+    memory_mb: int
+    log_retention_days: int
+    ca_bundle: str | None  # local file (relative to the project) of the RDS CA bundle, copied into the asset
+    powertools_layer_version: int  # of the public AWSLambdaPowertoolsPythonV3-python312-arm64 layer
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    """The whole deployment: one stack, one VPC, any number of targets."""
+
+    account: str
+    region: str
+    stack_name: str
+    network: Network
+    monitor: Monitor
+    targets: tuple[Target, ...]
+    alerting: Alerting
+    retention: Retention
+    expected_artifacts_path: str | None  # local directory uploaded under expected/ at deploy time
+
+    @property
+    def subnet_ids(self) -> tuple[str, ...]:
+        return tuple(sorted({subnet for target in self.targets for subnet in target.subnet_ids}))
+
+    @property
+    def db_endpoints(self) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted({(target.db_security_group_id, target.port) for target in self.targets}))
+
+
+class _Reader:
+    """Reads one JSON object, naming the key path in every error and rejecting unknown keys."""
+
+    def __init__(self, value: Any, path: str, allowed: tuple[str, ...]) -> None:
+        if not isinstance(value, Mapping):
+            raise _error(path, "expected an object", value)
+        unknown = sorted(set(value) - set(allowed))
+        if unknown:
+            raise _error(f"{_join(path, unknown[0])}", f"unknown key (allowed: {', '.join(allowed)})", None)
+        self.value = value
+        self.path = path
+
+    def child(self, key: str) -> str:
+        return _join(self.path, key)
+
+    def raw(self, key: str, default: Any = None) -> Any:
+        return self.value.get(key, default)
+
+    def string(self, key: str, pattern: re.Pattern[str] | None = None, default: str | None = None,
+               required: bool = True) -> str | None:
+        value = self.value.get(key, default)
+        if value is None:
+            if required:
+                raise _error(self.child(key), "is required", None)
+            return None
+        if not isinstance(value, str) or (pattern is not None and not pattern.match(value)):
+            expected = f"a string matching {pattern.pattern}" if pattern else "a string"
+            raise _error(self.child(key), f"expected {expected}", value)
+        return value
+
+    def required_string(self, key: str, pattern: re.Pattern[str] | None = None,
+                        default: str | None = None) -> str:
+        value = self.string(key, pattern, default)
+        assert value is not None  # string() raised when missing
+        return value
+
+    def integer(self, key: str, default: int | None, low: int, high: int) -> int:
+        value = self.value.get(key, default)
+        if value is None:
+            raise _error(self.child(key), "is required", None)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _error(self.child(key), f"expected an integer from {low} to {high}", value)
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.value.get(key, default)
+        if not isinstance(value, bool):
+            raise _error(self.child(key), "expected true or false", value)
+        return value
+
+    def strings(self, key: str, pattern: re.Pattern[str] | None = None, default: list[str] | None = None,
+                non_empty: bool = False) -> tuple[str, ...]:
+        value = self.value.get(key, default if default is not None else [])
+        if not isinstance(value, list) or (non_empty and not value):
+            raise _error(self.child(key), "expected a non-empty list" if non_empty else "expected a list", value)
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or (pattern is not None and not pattern.match(item)):
+                expected = f"a string matching {pattern.pattern}" if pattern else "a string"
+                raise _error(f"{self.child(key)}[{index}]", f"expected {expected}", item)
+        return tuple(value)
+
+    def objects(self, key: str) -> list[tuple[str, Any]]:
+        value = self.value.get(key, [])
+        if not isinstance(value, list):
+            raise _error(self.child(key), "expected a list", value)
+        return [(f"{self.child(key)}[{index}]", item) for index, item in enumerate(value)]
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _error(path: str, problem: str, value: Any) -> ConfigError:
+    shown = "" if value is None else f", got {json.dumps(value, default=str)[:80]}"
+    return ConfigError(f"reading pgdrift config: {path}: {problem}{shown}", REMEDY)
+
+
+def schedule_period_minutes(expression: str, path: str) -> int:
+    """The longest gap between two runs of a schedule, which the missed-heartbeat alarm waits for.
+
+    Rates are exact. Crons are classified by their most specific field: a fixed minute with a `*`
+    or stepped hour runs hourly (or every N hours), a fixed hour runs daily, a restricted day
+    of week or month runs at most weekly or monthly (capped at one day: CloudWatch evaluates at most
+    one day of data per alarm, so such targets need `heartbeat_minutes`)."""
+    rate = RATE.match(expression)
+    if rate:
+        minutes = int(rate.group(1)) * RATE_UNIT_MINUTES[rate.group(2)]
+        if minutes < 1:
+            raise _error(path, "rate must be at least 1", expression)
+        return minutes
+    if not CRON.match(expression):
+        raise _error(path, "expected rate(N minutes|hours|days) or cron(min hour dom month dow year)", expression)
+    minute, hour = expression[len("cron("):-1].split()[:2]
+    if minute in ("*", "0/1", "*/1") or "/" in minute:
+        return int(minute.split("/")[1]) if "/" in minute else 1
+    if hour == "*":
+        return 60
+    if "/" in hour:
+        return int(hour.split("/")[1]) * 60
+    return 1440
+
+
+def _read_schedule(value: Any, path: str) -> Schedule:
+    reader = _Reader(value, path, ("expression", "time_zone"))
+    expression = reader.required_string("expression")
+    time_zone = reader.required_string("time_zone", default="UTC")
+    zones = zoneinfo.available_timezones()
+    if zones and time_zone not in zones:
+        raise _error(reader.child("time_zone"), "expected an IANA time zone such as Europe/Berlin", time_zone)
+    return Schedule(expression, time_zone, schedule_period_minutes(expression, reader.child("expression")))
+
+
+def _read_waiver(value: Any, path: str) -> Mapping[str, str]:
+    reader = _Reader(value, path, ("pattern", "reason", "owner", "expires"))
+    waiver = {key: reader.required_string(key) for key in ("pattern", "reason", "owner", "expires")}
+    try:
+        datetime.date.fromisoformat(waiver["expires"])
+    except ValueError:
+        raise _error(reader.child("expires"), "expected an ISO date (YYYY-MM-DD)", waiver["expires"]) from None
+    return waiver
+
+
+def _read_severity_overrides(value: Any, path: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, Mapping):
+        raise _error(path, "expected an object of pattern -> severity", value)
+    for pattern, severity in value.items():
+        if severity not in SEVERITIES:
+            raise _error(f"{path}.{pattern}", f"expected one of {', '.join(SEVERITIES)}", severity)
+    return tuple(sorted(value.items()))
+
+
+def _read_mapping(value: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _error(path, "expected an object", value)
+    return dict(value)
+
+
+TARGET_KEYS = ("name", "secret_arn", "vpc_id", "subnet_ids", "db_security_group_id", "port", "schedule",
+               "schemas", "expected_key", "severity_overrides", "waivers", "tls", "allow_plaintext", "alert",
+               "assume_role_arn")
+
+
+def _read_target(value: Any, path: str) -> Target:
+    reader = _Reader(value, path, TARGET_KEYS)
+    name = reader.required_string("name", TARGET_NAME)
+    schemas = _Reader(reader.raw("schemas", {}), reader.child("schemas"), ("include", "exclude"))
+    expected_key = reader.required_string("expected_key", default=f"{contract.PREFIX_EXPECTED}{name}/ledger.json.gz")
+    if not expected_key.startswith(contract.PREFIX_EXPECTED):
+        # The monitor may read only this prefix of the bucket.
+        raise _error(reader.child("expected_key"), f"must start with {contract.PREFIX_EXPECTED}", expected_key)
+    return Target(
+        name=name,
+        secret_arn=reader.required_string("secret_arn", SECRET_ARN),
+        vpc_id=reader.required_string("vpc_id", VPC_ID),
+        subnet_ids=reader.strings("subnet_ids", SUBNET_ID, non_empty=True),
+        db_security_group_id=reader.required_string("db_security_group_id", SECURITY_GROUP_ID),
+        port=reader.integer("port", 5432, 1, 65535),
+        schedule=_read_schedule(reader.raw("schedule"), reader.child("schedule")),
+        include_schemas=schemas.strings("include", default=["public"], non_empty=True),
+        exclude_schemas=schemas.strings("exclude"),
+        expected_key=expected_key,
+        severity_overrides=_read_severity_overrides(reader.raw("severity_overrides", {}),
+                                                    reader.child("severity_overrides")),
+        waivers=tuple(_read_waiver(item, item_path) for item_path, item in reader.objects("waivers")),
+        tls=_read_mapping(reader.raw("tls", {}), reader.child("tls")),
+        allow_plaintext=reader.boolean("allow_plaintext", False),
+        alert=_read_mapping(reader.raw("alert", {}), reader.child("alert")),
+        assume_role_arn=reader.string("assume_role_arn", ROLE_ARN, required=False),
+    )
+
+
+def _read_alerting(value: Any, path: str) -> Alerting:
+    reader = _Reader(value, path, ("email", "slack_webhook_secret_arn", "reminder_hours"))
+    emails = []
+    for item_path, item in reader.objects("email"):
+        email = _Reader(item, item_path, ("address", "min_severity"))
+        min_severity = email.string("min_severity", required=False)
+        if min_severity is not None and min_severity not in SEVERITIES:
+            raise _error(email.child("min_severity"), f"expected one of {', '.join(SEVERITIES)}", min_severity)
+        emails.append(EmailSubscriber(email.required_string("address", EMAIL), min_severity))
+    return Alerting(
+        emails=tuple(emails),
+        slack_webhook_secret_arn=reader.string("slack_webhook_secret_arn", SECRET_ARN, required=False),
+        reminder_hours=reader.integer("reminder_hours", 24, 0, 24 * 30),
+    )
+
+
+def _read_retention(value: Any, path: str) -> Retention:
+    reader = _Reader(value, path, ("days", "transition_days"))
+    days = reader.integer("days", 400, 1, 3650)
+    # S3 refuses a Standard-IA transition before day 30; 0 turns the transition off.
+    transition_days = reader.integer("transition_days", 30, 0, 3650)
+    if transition_days and not 30 <= transition_days < days:
+        raise _error(reader.child("transition_days"), f"expected 0 (off) or 30 up to days-1 ({days - 1})",
+                     transition_days)
+    return Retention(days, transition_days)
+
+
+def _read_network(value: Any, path: str, vpc_id: str) -> Network:
+    reader = _Reader(value, path, ("availability_zones", "vpc_endpoints", "route_table_ids",
+                                   "s3_prefix_list_id", "https_egress_cidr"))
+    endpoints = reader.boolean("vpc_endpoints", True)
+    network = Network(
+        vpc_id=vpc_id,
+        availability_zones=reader.strings("availability_zones", AVAILABILITY_ZONE, non_empty=True),
+        vpc_endpoints=endpoints,
+        route_table_ids=reader.strings("route_table_ids", ROUTE_TABLE_ID, non_empty=endpoints),
+        s3_prefix_list_id=reader.string("s3_prefix_list_id", PREFIX_LIST_ID, required=endpoints),
+        https_egress_cidr=reader.string("https_egress_cidr", CIDR, required=not endpoints),
+    )
+    return network
+
+
+def _read_monitor(value: Any, path: str) -> Monitor:
+    reader = _Reader(value, path, ("reserved_concurrency", "timeout_seconds", "memory_mb", "log_retention_days",
+                                   "ca_bundle", "powertools_layer_version"))
+    return Monitor(
+        reserved_concurrency=reader.integer("reserved_concurrency", 5, 1, 1000),
+        timeout_seconds=reader.integer("timeout_seconds", 60, 10, 900),
+        memory_mb=reader.integer("memory_mb", 512, 128, 10240),
+        log_retention_days=reader.integer("log_retention_days", 365, 1, 3653),
+        ca_bundle=reader.string("ca_bundle", required=False),
+        powertools_layer_version=reader.integer("powertools_layer_version", 27, 1, 10000),
+    )
+
+
+TOP_KEYS = ("account", "region", "stack_name", "network", "monitor", "targets", "alerting", "retention",
+            "expected_artifacts_path")
+
+
+def parse_config(value: Any) -> DeployConfig:
+    """Validate a configuration object; raises ConfigError naming the first bad key."""
+    reader = _Reader(value, "", TOP_KEYS)
+    targets = tuple(_read_target(item, item_path) for item_path, item in reader.objects("targets"))
+    if not targets:
+        raise _error("targets", "expected at least one target", None)
+    _check_targets(targets)
+    return DeployConfig(
+        account=reader.required_string("account", ACCOUNT),
+        region=reader.required_string("region", REGION),
+        stack_name=reader.required_string("stack_name", STACK_NAME, default="pgdrift"),
+        network=_read_network(reader.raw("network", {}), "network", targets[0].vpc_id),
+        monitor=_read_monitor(reader.raw("monitor", {}), "monitor"),
+        targets=targets,
+        alerting=_read_alerting(reader.raw("alerting", {}), "alerting"),
+        retention=_read_retention(reader.raw("retention", {}), "retention"),
+        expected_artifacts_path=reader.string("expected_artifacts_path", required=False),
+    )
+
+
+def _check_targets(targets: tuple[Target, ...]) -> None:
+    seen: set[str] = set()
+    for index, target in enumerate(targets):
+        if target.name in seen:
+            raise _error(f"targets[{index}].name", "duplicate target name", target.name)
+        seen.add(target.name)
+        if target.vpc_id != targets[0].vpc_id:
+            # One monitor function lives in one VPC; deploy one stack per VPC (docs/deploying.md).
+            raise _error(f"targets[{index}].vpc_id", f"all targets must share one VPC ({targets[0].vpc_id}); "
+                         "deploy another stack for another VPC", target.vpc_id)
+
+
+def read_config_file(path: Path) -> DeployConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"reading pgdrift config file {path}: {error.strerror}",
+                          f"create it (copy cdk.context.example.json) or fix context {CONTEXT_FILE_KEY}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"reading pgdrift config file {path}: invalid JSON at line {error.lineno}",
+                          "fix the JSON syntax") from None
+    # Accept either the bare object or a cdk.context-style {"pgdrift": {...}} wrapper.
+    if isinstance(document, Mapping) and CONTEXT_KEY in document:
+        document = document[CONTEXT_KEY]
+    return parse_config(document)
+
+
+def cdk_json_context(path: Path) -> dict[str, Any]:
+    """The `context` block of cdk.json. The CDK CLI passes it to the app itself; `python app.py`
+    (no CLI) needs it read here, feature flags included, so both ways synthesize the same stack."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    context = document.get("context", {}) if isinstance(document, Mapping) else {}
+    return dict(context) if isinstance(context, Mapping) else {}
+
+
+def config_from_context(context: Mapping[str, Any], root: Path) -> DeployConfig:
+    """The configuration from CDK context: `pgdrift` inline, or `pgdrift:config_file`."""
+    file_name = context.get(CONTEXT_FILE_KEY)
+    if file_name:
+        return read_config_file(root / str(file_name))
+    inline = context.get(CONTEXT_KEY)
+    if inline is None:
+        raise ConfigError(f"reading pgdrift config: neither context {CONTEXT_KEY} nor {CONTEXT_FILE_KEY} is set",
+                          "pass -c pgdrift:config_file=<file> or set it in cdk.json")
+    if isinstance(inline, str):  # `-c pgdrift=...` on the command line arrives as a JSON string
+        try:
+            inline = json.loads(inline)
+        except json.JSONDecodeError:
+            raise ConfigError("reading pgdrift config: context pgdrift is not valid JSON",
+                              "pass a JSON object") from None
+    return parse_config(inline)

@@ -1,0 +1,131 @@
+"""The monitor Lambda: arm64 Python in private subnets, least-privilege role, DLQ, X-Ray, log retention.
+
+Its targets travel as the JSON in `PGDRIFT_TARGETS`, which `pgdrift.settings.parse_settings` (the
+monitor's own parser) validates at synth time, so a setting the monitor would reject fails here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.bundling import ROOT, lambda_code
+from infra.common import FunctionRole, encrypted_queue, function_log_group, function_role
+from infra.config import DeployConfig, Target
+from infra.network import MonitorNetwork
+from pgdrift import contract
+from pgdrift.settings import parse_settings
+
+MONITOR_REQUIREMENTS = ROOT / "lambdas" / "monitor" / "requirements.txt"
+CA_BUNDLE_NAME = "certs/rds-ca-bundle.pem"  # inside the asset, i.e. /var/task/certs/...
+RUNTIME = lambda_.Runtime.PYTHON_3_12  # the asset's wheels are built for cp312
+# What the monitor writes, and what it reads back (alert state, its latest pointer, snapshots it
+# de-duplicates against, the expected artifacts uploaded by CI).
+WRITE_PREFIXES = (contract.PREFIX_SNAPSHOTS, contract.PREFIX_RUNS, contract.PREFIX_REPORTS,
+                  contract.PREFIX_LATEST, contract.PREFIX_STATE)
+READ_PREFIXES = (contract.PREFIX_SNAPSHOTS, contract.PREFIX_LATEST, contract.PREFIX_STATE,
+                 contract.PREFIX_EXPECTED)
+
+
+@dataclass(frozen=True)
+class Monitor:
+    function: lambda_.Function
+    role: iam.Role
+    dead_letter_queue: sqs.Queue
+
+
+def target_settings(target: Target) -> dict[str, Any]:
+    """One entry of PGDRIFT_TARGETS, in the shape pgdrift.settings reads."""
+    entry: dict[str, Any] = {"name": target.name, "secret_arn": target.secret_arn,
+                             "expected_key": target.expected_key,
+                             "include_schemas": list(target.include_schemas),
+                             "exclude_schemas": list(target.exclude_schemas)}
+    if target.tls:
+        entry["tls"] = dict(target.tls)
+    if target.allow_plaintext:
+        entry["allow_plaintext"] = True
+    if target.alert:
+        entry["alert"] = dict(target.alert)
+    if target.assume_role_arn:
+        entry["assume_role_arn"] = target.assume_role_arn
+    return entry
+
+
+def monitor_environment(config: DeployConfig, bucket_name: str, topic_arn: str) -> dict[str, str]:
+    environment = {
+        contract.ENV_TARGETS: json.dumps([target_settings(target) for target in config.targets],
+                                         separators=(",", ":"), sort_keys=True),
+        contract.ENV_BUCKET: bucket_name,
+        contract.ENV_TOPIC_ARN: topic_arn,
+        contract.ENV_REMINDER_HOURS: str(config.alerting.reminder_hours),
+        "POWERTOOLS_SERVICE_NAME": contract.SERVICE_NAME,
+        "POWERTOOLS_METRICS_NAMESPACE": contract.METRICS_NAMESPACE,
+    }
+    if config.monitor.ca_bundle:
+        environment[contract.ENV_CA_BUNDLE] = f"/var/task/{CA_BUNDLE_NAME}"
+    # Validate with the monitor's own parser (tokens stand in for names CloudFormation fills in).
+    parse_settings({**environment, contract.ENV_BUCKET: "bucket", contract.ENV_TOPIC_ARN: "topic"})
+    return environment
+
+
+def create_monitor(scope: Construct, config: DeployConfig, network: MonitorNetwork, key: kms.IKey,
+                   bucket: s3.IBucket, topic: sns.ITopic) -> Monitor:
+    settings = config.monitor
+    log_group = function_log_group(scope, "MonitorLogs", key, settings.log_retention_days)
+    role = function_role(scope, "MonitorRole", log_group, "pgdrift monitor: reads its secrets, writes its prefixes")
+    dead_letter_queue = encrypted_queue(scope, "MonitorDeadLetterQueue", key)
+    function = lambda_.Function(
+        scope, "MonitorFunction",
+        description="pgdrift: snapshot a target database and compare it with its expected schema",
+        runtime=RUNTIME, architecture=lambda_.Architecture.ARM_64, handler=contract.MONITOR_HANDLER,
+        code=lambda_code(cdk.Stack.of(scope), MONITOR_REQUIREMENTS,
+                         {CA_BUNDLE_NAME: ROOT / settings.ca_bundle} if settings.ca_bundle else None),
+        memory_size=settings.memory_mb, timeout=cdk.Duration.seconds(settings.timeout_seconds),
+        reserved_concurrent_executions=settings.reserved_concurrency,
+        vpc=network.vpc, vpc_subnets=_subnets(network), security_groups=[network.security_group],
+        role=role.for_function, log_group=log_group, tracing=lambda_.Tracing.ACTIVE,
+        dead_letter_queue=dead_letter_queue, retry_attempts=0,  # the scheduler retries; runs are idempotent
+        max_event_age=cdk.Duration.hours(1),
+        environment=monitor_environment(config, bucket.bucket_name, topic.topic_arn),
+    )
+    _grant_monitor(role, config, bucket, key, topic)
+    role.allow(["sqs:SendMessage"], [dead_letter_queue.queue_arn])
+    # Lambda manages the function's network interfaces with the execution role; Describe* has no
+    # resource-level permissions, and the rest are checked against the function's own subnets/groups.
+    role.allow(["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+                "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+               ["*"])
+    function.node.add_dependency(role.policy)  # Lambda checks the VPC permissions on create
+    return Monitor(function, role.role, dead_letter_queue)
+
+
+def _subnets(network: MonitorNetwork) -> ec2.SubnetSelection:
+    return ec2.SubnetSelection(subnets=network.subnets)
+
+
+def _grant_monitor(role: FunctionRole, config: DeployConfig, bucket: s3.IBucket, key: kms.IKey,
+                   topic: sns.ITopic) -> None:
+    own_secrets = sorted({target.secret_arn for target in config.targets if not target.assume_role_arn})
+    if own_secrets:
+        role.allow(["secretsmanager:GetSecretValue"], own_secrets)
+    assumed_roles = sorted({target.assume_role_arn for target in config.targets if target.assume_role_arn})
+    if assumed_roles:
+        # Cross-account targets: the assumed role reads the secret in its own account.
+        role.allow(["sts:AssumeRole"], assumed_roles)
+    role.allow(["s3:PutObject"], [bucket.arn_for_objects(f"{prefix}*") for prefix in WRITE_PREFIXES])
+    role.allow(["s3:GetObject"], [bucket.arn_for_objects(f"{prefix}*") for prefix in READ_PREFIXES])
+    # ListBucket lets a HEAD of a missing snapshot answer 404 (not 403); it reveals key names only.
+    role.allow(["s3:ListBucket"], [bucket.bucket_arn])
+    role.allow(["kms:Decrypt", "kms:GenerateDataKey"], [key.key_arn])
+    role.allow(["sns:Publish"], [topic.topic_arn])

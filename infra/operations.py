@@ -1,0 +1,97 @@
+"""CloudWatch alarms into the alert topic and a small dashboard per target.
+
+Metric names are the ones the monitor emits with Powertools (pgdrift.monitor: `Success`,
+`Findings<Severity>`, `LagDays`, `SnapshotDurationMs`), in namespace `pgdrift`, with the
+dimensions Powertools adds (`service`) plus `target`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.config import DeployConfig, Target
+from pgdrift import contract
+from pgdrift.report import SEVERITIES
+
+METRIC_SUCCESS = "Success"
+METRIC_LAG_DAYS = "LagDays"
+METRIC_SNAPSHOT_MS = "SnapshotDurationMs"
+MAX_ALARM_PERIOD_MINUTES = 1440  # CloudWatch evaluates at most one day per alarm period
+HEARTBEAT_PERIODS = 2  # "no successful run for 2 schedule periods"
+
+
+def findings_metric_name(severity: str) -> str:
+    return f"Findings{severity.title()}"
+
+
+def target_metric(target: Target, name: str, statistic: str, period: cdk.Duration) -> cloudwatch.Metric:
+    return cloudwatch.Metric(namespace=contract.METRICS_NAMESPACE, metric_name=name, statistic=statistic,
+                             period=period,
+                             dimensions_map={"service": contract.SERVICE_NAME, "target": target.name})
+
+
+def _alarm(scope: Construct, construct_id: str, topic: sns.ITopic, **props: object) -> cloudwatch.Alarm:
+    alarm = cloudwatch.Alarm(scope, construct_id, **props)  # type: ignore[arg-type]
+    alarm.add_alarm_action(actions.SnsAction(topic))
+    alarm.add_ok_action(actions.SnsAction(topic))
+    return alarm
+
+
+def create_function_alarms(scope: Construct, label: str, function: lambda_.IFunction, topic: sns.ITopic) -> None:
+    five_minutes = cdk.Duration.minutes(5)
+    _alarm(scope, f"{label}Errors", topic, metric=function.metric_errors(period=five_minutes),
+           threshold=1, evaluation_periods=1,
+           comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+           treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+           alarm_description=f"pgdrift {label} function failed (see its log group)")
+    _alarm(scope, f"{label}Throttles", topic, metric=function.metric_throttles(period=five_minutes),
+           threshold=1, evaluation_periods=1,
+           comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+           treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+           alarm_description=f"pgdrift {label} function throttled: raise its reserved concurrency")
+
+
+def create_queue_alarms(scope: Construct, queues: Sequence[tuple[str, sqs.IQueue]], topic: sns.ITopic) -> None:
+    for label, queue in queues:
+        _alarm(scope, f"{label}Depth", topic,
+               metric=queue.metric_approximate_number_of_messages_visible(period=cdk.Duration.minutes(5),
+                                                                          statistic="Maximum"),
+               threshold=1, evaluation_periods=1,
+               comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+               treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+               alarm_description=f"pgdrift {label}: undelivered events are waiting; inspect and redrive")
+
+
+def create_heartbeat_alarm(scope: Construct, target: Target, topic: sns.ITopic) -> cloudwatch.Alarm:
+    """No successful run for two schedule periods; no data at all counts as missed."""
+    period = cdk.Duration.minutes(min(target.schedule.period_minutes, MAX_ALARM_PERIOD_MINUTES))
+    return _alarm(scope, f"Heartbeat-{target.name}", topic,
+                  metric=target_metric(target, METRIC_SUCCESS, "Sum", period),
+                  threshold=1, evaluation_periods=HEARTBEAT_PERIODS, datapoints_to_alarm=HEARTBEAT_PERIODS,
+                  comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+                  treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
+                  alarm_description=f"pgdrift has not checked {target.name} successfully for "
+                                    f"{HEARTBEAT_PERIODS} schedule periods")
+
+
+def create_dashboard(scope: Construct, config: DeployConfig, target: Target) -> cloudwatch.Dashboard:
+    period = cdk.Duration.minutes(min(target.schedule.period_minutes, MAX_ALARM_PERIOD_MINUTES))
+    dashboard = cloudwatch.Dashboard(scope, f"Dashboard-{target.name}",
+                                     dashboard_name=f"{config.stack_name}-{target.name}")
+    dashboard.add_widgets(
+        cloudwatch.GraphWidget(title="Findings by severity", stacked=True, width=8, left=[
+            target_metric(target, findings_metric_name(severity), "Maximum", period) for severity in SEVERITIES]),
+        cloudwatch.GraphWidget(title="Migration lag (days)", width=8,
+                               left=[target_metric(target, METRIC_LAG_DAYS, "Maximum", period)]),
+        cloudwatch.GraphWidget(title="Snapshot duration (ms)", width=8,
+                               left=[target_metric(target, METRIC_SNAPSHOT_MS, "Maximum", period)]),
+    )
+    return dashboard
