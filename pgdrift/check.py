@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from pgdrift import drift
+from pgdrift.identity import quote_ident
 from pgdrift.ledger import Ledger, Revision, days_between
 from pgdrift.model import Snapshot
 from pgdrift.registry import BY_NAME
@@ -172,26 +173,30 @@ def _rows_text(rows: int) -> str:
 
 
 def _table_renames(changes: Mapping[str, Mapping[str, tuple[Any, Any]]]) -> dict[str, str]:
-    """Tables one revision dropped and created with the same columns: {old key: new key}."""
+    """Tables one revision dropped and created with the same columns (or a subset): {old: new}."""
     tables = changes.get("table", {})
     dropped = [key for key, (before, after) in tables.items() if before and not after]
     created = [key for key, (before, after) in tables.items() if after and not before]
-
-    def shape(table_key: str, side: int) -> frozenset[tuple[str, str]]:
-        return frozenset(
-            (pair[side]["name"], pair[side]["type"])
-            for pair in changes.get("column", {}).values()
-            if pair[side] and BY_NAME["column"].table(_column(pair[side])) == table_key
-        )
-
     renames: dict[str, str] = {}
     for old in dropped:
-        old_shape = shape(old, 0)
+        old_shape = _table_shape(changes, old, 0)
         for new in created:
-            if new not in renames.values() and old_shape and shape(new, 1) == old_shape:
+            new_shape = _table_shape(changes, new, 1)
+            if new not in renames.values() and new_shape and new_shape <= old_shape:
                 renames[old] = new
                 break
     return renames
+
+
+def _table_shape(
+    changes: Mapping[str, Mapping[str, tuple[Any, Any]]], table_key: str, side: int
+) -> frozenset[tuple[str, str]]:
+    """(name, type) of the columns a revision removed (side 0) or added (side 1) on one table."""
+    return frozenset(
+        (pair[side]["name"], pair[side]["type"])
+        for pair in changes.get("column", {}).values()
+        if pair[side] and BY_NAME["column"].table(_column(pair[side])) == table_key
+    )
 
 
 def _column(value: Mapping[str, Any]) -> Any:
@@ -277,6 +282,18 @@ def _destructive(revision: Revision, live: Snapshot) -> list[Hazard]:
     }
     for old, new in renames.items():
         rows = _rows(live, old)
+        for name, column_type in sorted(
+            _table_shape(revision.changes, old, 0) - _table_shape(revision.changes, new, 1)
+        ):
+            hazards.append(
+                Hazard(
+                    revision.id,
+                    "destructive",
+                    f"{old}.{quote_ident(name)}",
+                    message=f"drops column {name} ({column_type}) of {old} while renaming it to "
+                    f"{new} (table {_rows_text(rows)}): its values are lost",
+                )
+            )
         if rows != 0:
             hazards.append(
                 Hazard(

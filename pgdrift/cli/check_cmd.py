@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pgdrift import render
 from pgdrift.catalog import read_snapshot
@@ -51,10 +50,9 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 def read_location(location: str) -> bytes:
     """The bytes of a local file or an s3:// object."""
     if location.startswith("s3://"):
-        from pgdrift.aws.s3 import S3Store
+        from pgdrift.sources import read_s3
 
-        parts = urlsplit(location)
-        return S3Store(parts.netloc).get(parts.path.lstrip("/"))
+        return read_s3(location)
     try:
         return Path(location).read_bytes()
     except OSError as error:

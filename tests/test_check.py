@@ -1,0 +1,291 @@
+"""`pgdrift check`: a live database placed in the Alembic graph, pending migrations, hazards, drift."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from pgdrift import ledger as ledger_module
+from pgdrift.check import check, narrowing
+from pgdrift.cli import main
+from pgdrift.ledger import Ledger
+from pgdrift.render import render
+from pgdrift.report import Report
+from tests.alembic_projects.support import build, migrated, snapshot
+from tests.conftest import _get_server
+from tests.support import TestServer, execute
+
+
+@pytest.fixture(scope="module")
+def server(_servers: dict[str, TestServer]) -> Iterator[TestServer]:
+    yield _get_server(_servers, "pg18")
+
+
+@pytest.fixture(scope="module")
+def linear(server: TestServer) -> Ledger:
+    return build(server, "linear")
+
+
+@pytest.fixture(scope="module")
+def linear_file(linear: Ledger, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("ledger") / "linear.json.gz"
+    path.write_bytes(ledger_module.dumps(linear))
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def branched(server: TestServer) -> Ledger:
+    return build(server, "branched")
+
+
+def _by_cause(report: Report, cause: str) -> dict[tuple[str, str, str], str | None]:
+    return {(c.kind, c.change, c.object): c.migration for c in report.changes if c.cause == cause}
+
+
+def test_at_head_and_clean(server: TestServer, linear: Ledger, linear_file: str) -> None:
+    dsn = migrated(server, "linear", "head")
+    report = check(snapshot(dsn), linear)
+    assert report.migrations is not None
+    assert report.migrations.state == "at_head"
+    assert report.migrations.live_revisions == ("l004",) and report.migrations.lag_revisions == 0
+    assert report.changes == () and report.status == "clean"
+    assert main(["check", dsn, "--expected", linear_file, "--format", "json", "-o", "/dev/null"]) == 0
+
+
+def test_behind_with_no_drift(server: TestServer, linear: Ledger, linear_file: str) -> None:
+    dsn = migrated(server, "linear", "l002")
+    report = check(snapshot(dsn), linear)
+    status = report.migrations
+    assert status is not None and status.state == "behind"
+    assert [p.revision for p in status.pending] == ["l003", "l004"]
+    assert status.lag_revisions == 2
+    assert status.lag_days == 8.08  # 2026-01-02 10:00 -> 2026-01-10 12:00
+    assert status.live_date == "2026-01-02T10:00:00" and status.head_date == "2026-01-10T12:00:00"
+    # Nothing is out of band; everything is explained by a pending migration.
+    assert _by_cause(report, "out_of_band") == {}
+    pending = _by_cause(report, "pending_migration")
+    assert pending[("enum", "missing", "public.order_status")] == "l003"
+    assert pending[("index", "missing", "public.ix_users_name")] == "l004"
+    assert {p.revision: [c.object for c in p.changes if c.kind == "enum"] for p in status.pending} == {
+        "l003": ["public.order_status"],
+        "l004": [],
+    }
+    assert main(["check", dsn, "--expected", linear_file, "-o", "/dev/null"]) == 1
+
+
+def test_destructive_operations_of_pending_migrations(server: TestServer, linear: Ledger) -> None:
+    dsn = migrated(
+        server,
+        "linear",
+        "l003",
+        sql="INSERT INTO users VALUES (1, 'a@b.c', 'A');"
+        "INSERT INTO orders (id, user_id) SELECT n, 1 FROM generate_series(1, 500) AS n; ANALYZE;",
+    )
+    status = check(snapshot(dsn), linear).migrations
+    assert status is not None
+    hazards = {(h.type, h.object): h.message for p in status.pending for h in p.hazards}
+    assert (
+        "drops column total (numeric(12,2)) of public.orders"
+        in hazards[("destructive", "public.orders.total")]
+    )
+    rename = hazards[("destructive", "public.orders")]
+    assert "renames table public.orders to public.purchases" in rename and "500 rows" in rename
+
+
+def test_narrowing_type_changes_are_destructive(server: TestServer, linear: Ledger) -> None:
+    status = check(snapshot(migrated(server, "linear", "l002")), linear).migrations
+    assert status is not None
+    l003 = next(p for p in status.pending if p.revision == "l003")
+    assert [h.object for h in l003.hazards if h.type == "destructive"] == ["public.users.email"]
+    assert "from character varying(200) to character varying(100)" in l003.hazards[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "narrows"),
+    [
+        ("bigint", "integer", True),
+        ("integer", "bigint", False),
+        ("text", "character varying(10)", True),
+        ("character varying(10)", "text", False),
+        ("character varying(20)", "character varying(10)", True),
+        ("numeric(12,2)", "numeric(10,2)", True),
+        ("numeric(10,2)", "numeric(12,4)", False),
+        ("double precision", "real", True),
+        ("timestamp with time zone", "date", True),
+        ("integer", "integer", False),
+    ],
+)
+def test_narrowing(old: str, new: str, narrows: bool) -> None:
+    assert narrowing(old, new) is narrows
+
+
+def test_behind_with_out_of_band_drift_and_conflicts(server: TestServer, linear: Ledger) -> None:
+    # Given a database at l002 changed by hand: an index dropped, one created under the name a pending
+    # migration will use, a constraint a pending migration drops already gone, a column retyped
+    # that a pending migration also retypes, and a table no migration made.
+    dsn = migrated(
+        server,
+        "linear",
+        "l002",
+        sql="""
+        DROP INDEX ix_users_email;
+        CREATE INDEX ix_users_name ON users (email);
+        ALTER TABLE users DROP CONSTRAINT ck_users_email_at;
+        ALTER TABLE users ALTER COLUMN email TYPE varchar(300);
+        CREATE TABLE scratch_notes (id int PRIMARY KEY, body text);
+    """,
+    )
+    report = check(snapshot(dsn), linear)
+    out_of_band = _by_cause(report, "out_of_band")
+    # Then each out-of-band finding names the migration that shaped the expected object, or none.
+    assert out_of_band[("index", "missing", "public.ix_users_email")] == "l002"
+    assert out_of_band[("constraint", "missing", "public.users.ck_users_email_at")] == "l002"
+    assert out_of_band[("column", "altered", "public.users.email")] == "l001"
+    assert out_of_band[("table", "unexpected", "public.scratch_notes")] is None
+    assert out_of_band[("index", "unexpected", "public.ix_users_name")] is None
+    # And the pending migrations that will run into them are flagged.
+    assert report.migrations is not None
+    conflicts = {
+        (h.revision, h.object): h.message
+        for p in report.migrations.pending
+        for h in p.hazards
+        if h.type == "conflict"
+    }
+    assert "already exists" in conflicts[("l004", "public.ix_users_name")]
+    assert "already lost" in conflicts[("l004", "public.users.ck_users_email_at")]
+    assert (
+        "already changed out of band to 'character varying(300)'" in conflicts[("l003", "public.users.email")]
+    )
+    # Hazards appear in every rendered format.
+    for fmt in ("text", "markdown", "json", "html"):
+        assert "ix_users_name" in render(report, fmt) and "already exists" in render(report, fmt)
+
+
+def test_json_report_fields(server: TestServer, linear: Ledger) -> None:
+    report = check(snapshot(migrated(server, "linear", "l003")), linear)
+    document = json.loads(render(report, "json"))
+    migrations = json.dumps(document)
+    assert '"live_revision": "l003"' in migrations and '"head_revision": "l004"' in migrations
+    assert '"lag": {"revisions": 1, "days": 5.0}' in migrations
+    assert '"cause": "pending_migration"' in migrations and '"migration": "l004"' in migrations
+
+
+def test_ahead_of_the_repository(server: TestServer, linear: Ledger, linear_file: str) -> None:
+    dsn = migrated(
+        server, "linear", "head", sql="UPDATE alembic_version SET version_num = 'l005_from_a_branch'"
+    )
+    report = check(snapshot(dsn), linear)
+    assert report.migrations is not None
+    assert report.migrations.state == "ahead_or_unknown"
+    assert "l005_from_a_branch" in (report.migrations.detail or "")
+    assert report.migrations.live_revisions == ("l005_from_a_branch",)
+    assert report.status == "drift"
+    assert main(["check", dsn, "--expected", linear_file, "-o", "/dev/null"]) == 1
+
+
+def test_no_version_table(server: TestServer, linear: Ledger) -> None:
+    dsn = migrated(server, "linear", "head", sql="DROP TABLE alembic_version")
+    report = check(snapshot(dsn), linear)
+    assert report.migrations is not None and report.migrations.state == "no_version_table"
+    assert "no alembic_version table" in (report.migrations.detail or "")
+    assert [(c.kind, c.change, c.object) for c in report.changes] == [
+        ("table", "missing", "public.alembic_version")
+    ]
+
+
+def test_empty_version_table_means_nothing_applied(server: TestServer, linear: Ledger) -> None:
+    dsn = migrated(server, "linear", "l001", sql="DELETE FROM alembic_version")
+    status = check(snapshot(dsn), linear).migrations
+    assert status is not None and status.state == "behind"
+    assert [p.revision for p in status.pending] == ["l001", "l002", "l003", "l004"]
+
+
+def test_several_rows_on_branches(server: TestServer, branched: Ledger) -> None:
+    dsn = migrated(server, "branched", ("b1b", "b2a"))
+    report = check(snapshot(dsn), branched)
+    status = report.migrations
+    assert status is not None and status.state == "branched"
+    assert set(status.live_revisions) == {"b1b", "b2a"}
+    assert [p.revision for p in status.pending] == ["bm", "b3"]
+    assert _by_cause(report, "out_of_band") == {}
+    assert status.lag_revisions == 2 and status.lag_days == 2.0  # latest live date b2a 02-05 -> b3 02-07
+
+
+def test_behind_on_a_branch_lists_the_late_merged_revisions(server: TestServer, branched: Ledger) -> None:
+    status = check(snapshot(migrated(server, "branched", "b2a")), branched).migrations
+    assert status is not None
+    # b1a and b1b are dated before b2a but are pending: lag follows the graph, not the dates.
+    assert {p.revision for p in status.pending} == {"b1a", "b1b", "bm", "b3"}
+    assert status.lag_revisions == 4
+
+
+ROLE_SQL = """
+CREATE ROLE {role} LOGIN;
+GRANT CONNECT ON DATABASE "{database}" TO {role};
+GRANT USAGE ON SCHEMA public TO {role};
+"""
+
+
+def _role(server: TestServer, dsn: str, role: str, select_version: bool) -> str:
+    database = dsn.split("/")[3].split("?")[0]
+    execute(
+        dsn,
+        ROLE_SQL.format(role=role, database=database)
+        + (f"GRANT SELECT ON alembic_version TO {role};" if select_version else ""),
+    )
+    return server.dsn_for(database, user=role)
+
+
+def _comparable(report: Report) -> tuple:
+    return (
+        report.migrations,
+        tuple((c.kind, c.change, c.object, c.attribute, c.cause, c.migration) for c in report.changes),
+    )
+
+
+def test_least_privileged_role_gives_the_same_result_as_superuser(server: TestServer, linear: Ledger) -> None:
+    dsn = migrated(
+        server, "linear", "l002", sql="CREATE TABLE scratch_notes (id int); DROP INDEX ix_users_email;"
+    )
+    # The superuser reads first: the monitoring role's own grants are left out of its snapshots
+    # (pgdrift.catalog), so they must not exist yet when the superuser looks.
+    as_superuser = check(snapshot(dsn), linear)
+    monitor = _role(server, dsn, f"monitor_{dsn.split('/')[3].split('?')[0]}", select_version=True)
+    as_monitor = check(snapshot(monitor), linear)
+    assert as_monitor.migrations is not None and as_monitor.migrations.state == "behind"
+    assert len(as_monitor.changes) > 5
+    assert _comparable(as_monitor) == _comparable(as_superuser)
+
+
+def test_unreadable_version_table(server: TestServer, linear: Ledger) -> None:
+    dsn = migrated(server, "linear", "head")
+    blind = _role(server, dsn, f"blind_{dsn.split('/')[3].split('?')[0]}", select_version=False)
+    report = check(snapshot(blind), linear)
+    assert report.migrations is not None and report.migrations.state == "unreadable"
+    assert "permission denied" in (report.migrations.detail or "")
+    assert "Grant SELECT" in (report.migrations.detail or "")
+    assert report.status == "drift"
+
+
+def test_plain_snapshot_as_expected_gives_a_plain_drift_report(
+    server: TestServer, linear: Ledger, tmp_path
+) -> None:
+    expected = snapshot(migrated(server, "linear", "head"))
+    live = snapshot(migrated(server, "linear", "head", sql="DROP INDEX ix_users_name"))
+    report = check(live, expected)
+    assert report.migrations is None
+    assert [(c.kind, c.change, c.object) for c in report.changes] == [
+        ("index", "missing", "public.ix_users_name")
+    ]
+
+
+def test_cli_errors_exit_2(tmp_path, capsys) -> None:
+    missing = tmp_path / "nope.json.gz"
+    assert main(["check", "postgresql://u@/db?host=/tmp", "--expected", str(missing)]) == 2
+    assert "reading the expected artifact" in capsys.readouterr().err
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text('{"format": "pgdrift-ledger", "format_version": 7}')
+    assert main(["check", "postgresql://u@/db?host=/tmp", "--expected", str(garbage)]) == 2
+    assert "format_version 7 is not supported" in capsys.readouterr().err

@@ -1,0 +1,165 @@
+"""The credentialmate example recreates the 2026-02-02 report's timeline; pgdrift answers it exactly."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pgdrift.check import check, compare
+from pgdrift.demo import PRODUCTION_REVISION, DemoEnvironment, answers, prepare_demo, run_cli
+from pgdrift.report import Report
+from tests.alembic_projects.support import snapshot
+from tests.conftest import _get_server
+from tests.support import TestServer
+
+HEAD = "20260131_0000_add_blueshift_provider_fields"
+#: The seed report's Part 3, with full revision ids: 1 on the main line, 12 on the late-merged branch, 3 after.
+PENDING = {
+    "20260115_0300_add_provider_credentials_table",
+    "20260108_0200_add_specialty_conditional_fields",
+    "20260108_0400_add_team_messaging_tables",
+    "20260108_0500_add_applicability_constraints",
+    "20260109_0100_add_duplicate_handling_infrastructure",
+    "20260109_0200_create_accuracy_tables",
+    "20260109_0300_add_report_generation_tables",
+    "20260110_0100_add_board_specific_course_fields",
+    "20260110_0200_add_normalized_topic_column",
+    "20260111_0100_add_cme_rule_state_specific",
+    "20260112_0100_add_cme_rule_source_restricted",
+    "20260114_0100_add_batch_state_coverage_indexes",
+    "20260114_1830_add_campaign_started_at",
+    "20260127_0100_add_stage_changed_action_type",
+    "7702d353e5b8",
+    HEAD,
+}
+#: The seed report's Part 1: tables in dev that production lacks.
+NEW_TABLES = {
+    "accuracy_test_results",
+    "accuracy_test_runs",
+    "ground_truth_documents",
+    "duplicate_events",
+    "duplicate_review_queue",
+    "threads",
+    "thread_messages",
+    "channels",
+    "report_access_logs",
+    "provider_credentials",
+    "payment_methods",
+    "coordinator_notification_preferences",
+}
+
+
+@pytest.fixture(scope="module")
+def demo(
+    _servers: dict[str, TestServer], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoEnvironment]:
+    server = _get_server(_servers, "pg18")
+    assert server.embedded is not None
+    yield prepare_demo(tmp_path_factory.mktemp("demo"), server=server.embedded, prefix=f"cm{os.getpid()}_")
+
+
+@pytest.fixture(scope="module")
+def production_report(demo: DemoEnvironment) -> Report:
+    return check(snapshot(demo.production_dsn), demo.ledger)
+
+
+def test_the_example_graph(demo: DemoEnvironment) -> None:
+    ledger = demo.ledger
+    assert ledger.heads == (HEAD,)
+    assert len(ledger.revisions) == 29
+    merge = ledger.by_id["20260127_0100_add_stage_changed_action_type"]
+    assert merge.down_revisions == (
+        "20260115_0300_add_provider_credentials_table",
+        "20260114_1830_add_campaign_started_at",
+    )
+    assert ledger.by_id["7702d353e5b8"].create_date == "2026-01-27T11:21:00"
+    assert len(ledger.head_snapshot.of_kind("table")) == 65
+    assert len(ledger.expected_at(PRODUCTION_REVISION).of_kind("table")) == 53
+
+
+def test_production_status_matches_the_seed_timeline(production_report: Report) -> None:
+    status = production_report.migrations
+    assert status is not None and status.state == "behind"
+    assert status.live_revisions == (PRODUCTION_REVISION,) and status.head_revisions == (HEAD,)
+    assert {p.revision for p in status.pending} == PENDING and len(status.pending) == 16
+    assert status.lag_revisions == 16 and status.lag_days == 15.92
+    created = {
+        c.object.removeprefix("public.")
+        for c in production_report.changes
+        if c.kind == "table" and c.change == "missing" and c.cause == "pending_migration"
+    }
+    assert created == NEW_TABLES
+    blueshift = [c for c in production_report.changes if c.migration == HEAD and c.kind == "column"]
+    assert len(blueshift) == 20
+
+
+def test_out_of_band_findings_in_production(production_report: Report) -> None:
+    out_of_band = {
+        (c.kind, c.change, c.object): c.migration
+        for c in production_report.changes
+        if c.cause == "out_of_band"
+    }
+    assert out_of_band == {
+        ("table", "unexpected", "public.session"): None,
+        ("table", "unexpected", "public.team_channels"): None,
+        ("sequence", "unexpected", "public.team_channels_id_seq"): None,
+        ("index", "unexpected", "public.ix_licenses_state_status"): None,
+        ("column", "missing", "public.licenses.portal_pin"): "20260115_0100_add_license_portal_fields",
+        ("column", "missing", "public.licenses.renewal_notes"): "20260115_0100_add_license_portal_fields",
+    }
+
+
+def test_hazards_of_the_pending_migrations(production_report: Report) -> None:
+    assert production_report.migrations is not None
+    hazards = {
+        (h.revision, h.type, h.object) for p in production_report.migrations.pending for h in p.hazards
+    }
+    assert hazards == {
+        ("20260114_0100_add_batch_state_coverage_indexes", "conflict", "public.ix_licenses_state_status"),
+        ("20260114_1830_add_campaign_started_at", "destructive", "public.campaigns.name"),
+        (
+            "20260115_0300_add_provider_credentials_table",
+            "destructive",
+            "public.providers.credential_summary",
+        ),
+    }
+
+
+def test_dev_is_at_head_and_clean(demo: DemoEnvironment) -> None:
+    report = check(snapshot(demo.dev_dsn), demo.ledger)
+    assert report.migrations is not None and report.migrations.state == "at_head"
+    assert report.changes == ()
+    code, _ = run_cli(["check", demo.dev_dsn, "--expected", str(demo.ledger_path)])
+    assert code == 0
+
+
+def test_compare_production_with_dev(demo: DemoEnvironment) -> None:
+    report = compare(
+        snapshot(demo.production_dsn), snapshot(demo.dev_dsn), demo.ledger, labels=("production", "dev")
+    )
+    assert report.migrations is not None and report.migrations.lag_revisions == 16
+    sides = {c.object: c.detail.get("side") for c in report.changes if c.cause == "out_of_band"}
+    assert sides["public.session"] == "production" and "dev" not in sides.values()
+
+
+def test_the_demo_answers(demo: DemoEnvironment, production_report: Report) -> None:
+    report = compare(
+        snapshot(demo.production_dsn), snapshot(demo.dev_dsn), demo.ledger, labels=("production", "dev")
+    )
+    text = answers(production_report, report, demo)
+    assert "-> 16 revisions along the graph, 15.92 days" in text
+    assert "production 55, dev 65" in text
+    assert "[12] -> 12" in text
+    assert "3 hazard(s)" in text
+
+
+def test_the_example_is_a_plain_alembic_project() -> None:
+    root = Path(__file__).resolve().parent.parent / "examples" / "credentialmate"
+    env_py = (root / "migrations" / "env.py").read_text()
+    assert (
+        "config.get_section(config.config_ini_section" in env_py
+        and "sqlalchemy.url" in (root / "alembic.ini").read_text()
+    )
