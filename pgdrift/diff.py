@@ -5,13 +5,16 @@ common objects are compared field by field (volatile fields excluded). The outpu
 deterministic, and `diff_snapshots(s, s)` is empty.
 
 Some attributes are compared in a normalized form, because they repeat what the key already
-says: index and trigger definitions embed their own name and their table's name
-(`CREATE INDEX ix ON public.t USING btree (a)`), which would report one rename or move twice.
-The reported values stay as the server printed them.
+says: index and trigger definitions embed their own name, their table's name and (indexes) the
+method and predicate, and constraint definitions repeat their deferrability; comparing them
+whole would report one change twice. The reported values stay as the server printed them.
+Expressions are compared as the server prints them: formatting never counts, but logically
+equal expressions written differently (`WHERE active` and `WHERE active = true`) do.
 
 Children of a missing or unexpected table (its columns, constraints, indexes, triggers,
 policies) are folded into the table's finding, counted in `detail["children"]`, so one missing
-table is one finding, not fifty. Pass `fold=False` to keep them (the ledger does, to attribute
+table is one finding, not fifty; likewise the grants on any missing or unexpected object.
+Pass `fold=False` to keep them (the ledger does, to attribute
 every object to the migration that created it).
 
 Severities, reasons, renames and waivers are applied afterwards by `pgdrift.severity`,
@@ -36,24 +39,35 @@ _QUALIFIED = rf"{_IDENT}(?:\.{_IDENT})*"
 _INDEX_PREFIX = re.compile(rf"^CREATE (?:UNIQUE )?INDEX {_IDENT} ON (?:ONLY )?{_QUALIFIED} ")
 _TRIGGER_NAME = re.compile(rf"^CREATE (?:CONSTRAINT )?TRIGGER {_IDENT} ")
 _TRIGGER_TABLE = re.compile(rf" ON {_QUALIFIED} ")
+_DEFERRABLE = re.compile(r"( NOT)? DEFERRABLE( INITIALLY (DEFERRED|IMMEDIATE))?$")
 
 
-def _index_body(definition: Any) -> Any:
-    """`CREATE UNIQUE INDEX ix ON public.t USING btree (a)` -> `USING btree (a)`."""
-    return _INDEX_PREFIX.sub("", definition) if isinstance(definition, str) else definition
+def _index_body(index: Any, definition: Any) -> Any:
+    """`CREATE UNIQUE INDEX ix ON public.t USING btree (a) WHERE p` -> `(a)`: the name, table,
+    uniqueness, method and predicate are attributes of their own."""
+    if not isinstance(definition, str):
+        return definition
+    body = _INDEX_PREFIX.sub("", definition).removeprefix(f"USING {index.method} ")
+    return body.removesuffix(f" WHERE {index.predicate}") if index.predicate else body
 
 
-def _trigger_body(definition: Any) -> Any:
+def _trigger_body(trigger: Any, definition: Any) -> Any:
     """The trigger definition without its own name and its table's name."""
     if not isinstance(definition, str):
         return definition
     return _TRIGGER_TABLE.sub(" ON <table> ", _TRIGGER_NAME.sub("", definition), count=1)
 
 
-#: (kind, attribute) -> the form in which two values are compared.
-COMPARED_AS: dict[tuple[str, str], Callable[[Any], Any]] = {
+def _constraint_body(constraint: Any, definition: Any) -> Any:
+    """Deferrability is an attribute of its own; the definition repeats it."""
+    return _DEFERRABLE.sub("", definition) if isinstance(definition, str) else definition
+
+
+#: (kind, attribute) -> f(object, value): the form in which two values of the attribute compare.
+COMPARED_AS: dict[tuple[str, str], Callable[[Any, Any], Any]] = {
     ("index", "definition"): _index_body,
     ("trigger", "definition"): _trigger_body,
+    ("constraint", "definition"): _constraint_body,
 }
 
 
@@ -65,7 +79,7 @@ def attribute_changes(kind: Kind, key: str, before: Any, after: Any) -> list[Cha
         if old == new:
             continue
         normalize = COMPARED_AS.get((kind.name, name))
-        if normalize is not None and normalize(old) == normalize(new):
+        if normalize is not None and normalize(before, old) == normalize(after, new):
             continue
         changes.append(Change(kind=kind.name, change="altered", object=key, attribute=name,
                               table=kind.table(after), expected=_plain(old), actual=_plain(new)))
@@ -119,6 +133,39 @@ def fold_table_children(changes: Iterable[Change]) -> list[Change]:
     return result
 
 
+#: A privilege's object_type -> the kinds whose objects it may be granted on.
+_PRIVILEGE_OWNERS = {"table": ("table", "view"), "sequence": ("sequence",), "schema": ("schema",),
+                     "function": ("function",)}
+
+
+def fold_privileges(changes: Iterable[Change]) -> list[Change]:
+    """Fold the grants on a missing/unexpected object (PUBLIC EXECUTE on a function, say) into
+    that object's finding, counted in `detail["children"]`."""
+    changes = list(changes)
+    whole = {(change.kind, change.object, change.change): change for change in changes
+             if change.change in ("missing", "unexpected")}
+    kept = []
+    for change in changes:
+        owner = _privilege_owner(change, whole) if change.kind == "privilege" else None
+        if owner is None:
+            kept.append(change)
+            continue
+        children = owner.detail.setdefault("children", {})
+        children["privilege"] = children.get("privilege", 0) + 1
+    return kept
+
+
+def _privilege_owner(change: Change, whole: Mapping[tuple[str, str, str], Change]) -> Change | None:
+    value = change.expected if change.change == "missing" else change.actual
+    if change.change not in ("missing", "unexpected") or not isinstance(value, dict):
+        return None
+    for kind in _PRIVILEGE_OWNERS.get(value.get("object_type", ""), ()):
+        owner = whole.get((kind, value.get("object", ""), change.change))
+        if owner is not None:
+            return owner
+    return None
+
+
 def sort_changes(changes: Iterable[Change]) -> list[Change]:
     return sorted(changes, key=lambda c: (KIND_ORDER.get(c.kind, 99), c.object, c.attribute or "", c.change))
 
@@ -129,4 +176,4 @@ def diff_snapshots(expected: model.Snapshot, actual: model.Snapshot, fold: bool 
     changes: list[Change] = []
     for kind in kinds:
         changes.extend(diff_objects(kind, expected.of_kind(kind.name), actual.of_kind(kind.name)))
-    return sort_changes(fold_table_children(changes) if fold else changes)
+    return sort_changes(fold_privileges(fold_table_children(changes)) if fold else changes)

@@ -8,7 +8,8 @@
 3. the generic keyed diff (`pgdrift.diff`);
 4. column rename candidates within each table, replacing a missing + unexpected pair by one
    `renamed` finding plus any residual attribute changes;
-5. children of wholly missing/unexpected tables are folded into the table's finding;
+5. children of wholly missing/unexpected tables, and grants on wholly missing/unexpected
+   objects, are folded into that object's finding;
 6. default severities and reasons (`pgdrift.severity`), then the config's overrides and
    waivers (`pgdrift.config`).
 
@@ -18,14 +19,14 @@ Residual findings of a renamed table or column name the live object.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from pgdrift import model
 from pgdrift.config import DriftConfig, apply_config
-from pgdrift.diff import attribute_changes, diff_objects, fold_table_children, sort_changes
+from pgdrift.diff import attribute_changes, diff_objects, fold_privileges, fold_table_children, sort_changes
 from pgdrift.identity import qualify
 from pgdrift.registry import BY_NAME, KINDS
 from pgdrift.renames import Rename, match_columns, match_tables
@@ -50,7 +51,7 @@ def analyze(expected: model.Snapshot, actual: model.Snapshot,
         changes.extend(diff_objects(kind, expected_objects.get(kind.name, {}), actual.of_kind(kind.name)))
     if config.renames:
         changes = fold_column_renames(changes, expected_objects, actual.objects)
-    graded = [grade(change) for change in fold_table_children(changes)]
+    graded = [grade(change) for change in fold_privileges(fold_table_children(changes))]
     return sort_changes(apply_config(graded, config))
 
 
@@ -147,6 +148,13 @@ def _table(obj: model.Table, table_map: _TableMap, _: dict[str, str]) -> Any:
     return replace(obj, **changes) if changes else obj
 
 
+def _child_key(kind: str, schema: str, table: str) -> Callable[[str], str]:
+    """How a child named `name` of this table is keyed (indexes by schema, the rest by table)."""
+    if kind == "index":
+        return lambda name: qualify(schema, name)
+    return lambda name: qualify(schema, table, name)
+
+
 def _child(kind: str, rename_child: bool) -> Any:
     def translate(obj: Any, table_map: _TableMap, _: dict[str, str]) -> Any:
         old = (obj.schema, obj.table)
@@ -155,11 +163,7 @@ def _child(kind: str, rename_child: bool) -> Any:
         schema, table = table_map.pairs[old]
         name = obj.name
         if rename_child:
-            if kind == "index":
-                key_of = lambda n: qualify(schema, n)  # noqa: E731 - indexes are keyed by schema
-            else:
-                key_of = lambda n: qualify(schema, table, n)  # noqa: E731
-            name = table_map.child_name(kind, old, obj.name, key_of)
+            name = table_map.child_name(kind, old, obj.name, _child_key(kind, schema, table))
         return replace(obj, schema=schema, table=table, name=name)
     return translate
 

@@ -23,7 +23,8 @@ from pgdrift.report import Change
 
 #: Attributes of an altered object that are graded high whatever the kind.
 _HIGH_ATTRIBUTES = {"not_null", "validated", "enforced", "rls_enabled", "rls_forced", "unique",
-                    "security_definer", "deferrable", "deferred", "check", "constraints"}
+                    "security_definer", "deferrable", "deferred", "check", "constraints",
+                    "identity"}
 #: Kinds whose altered definition changes behaviour (graded high).
 _BEHAVIOUR_KINDS = {"constraint", "view", "function", "trigger", "policy", "domain", "enum",
                     "composite_type"}
@@ -158,6 +159,8 @@ def _altered_reason(change: Change) -> str:
         return f"{label} {change.object} labels differ ({values}): writing a missing label fails"
     if attribute == "comment":
         return f"{label} {change.object} comment differs: documentation only"
+    if attribute == "body_sha256":
+        return f"{label} {change.object} has a different body: it behaves differently than expected"
     return f"{label} {change.object} {attribute} differs ({values})"
 
 

@@ -1,0 +1,10 @@
+DO $$ BEGIN CREATE ROLE pgdrift_case_app; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE pgdrift_case_audit; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE TABLE invoices (id integer PRIMARY KEY);
+CREATE SEQUENCE invoice_numbers;
+CREATE FUNCTION total() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
+GRANT SELECT, INSERT, UPDATE ON invoices TO pgdrift_case_app;
+GRANT SELECT ON invoices TO pgdrift_case_audit;
+GRANT USAGE ON SEQUENCE invoice_numbers TO pgdrift_case_app;
+REVOKE EXECUTE ON FUNCTION total() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION total() TO pgdrift_case_app;
