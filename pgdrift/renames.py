@@ -59,7 +59,8 @@ def name_similarity(left: str, right: str) -> float:
         return 1.0
     if singular(left) == singular(right):
         return 0.95
-    ratio = SequenceMatcher(None, left.lower(), right.lower()).ratio()
+    first, second = sorted((left.lower(), right.lower()))  # SequenceMatcher is not symmetric
+    ratio = SequenceMatcher(None, first, second, autojunk=False).ratio()
     left_tokens, right_tokens = name_tokens(left), name_tokens(right)
     if left_tokens and right_tokens and (left_tokens <= right_tokens or right_tokens <= left_tokens):
         ratio = max(ratio, 0.8)

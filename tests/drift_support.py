@@ -1,14 +1,42 @@
-"""Helpers for tests that check rendered reports: the report JSON Schema, loaded once."""
+"""Helpers for the drift-engine tests: the report JSON Schema, and small snapshots built from
+the model's own dataclasses (real objects, as the catalog reader would build them)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from pgdrift import model
+from pgdrift.registry import BY_NAME
 
 
 @cache
 def report_schema() -> dict[str, Any]:
     text = resources.files("pgdrift").joinpath("schemas", "report.schema.json").read_text(encoding="utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
+
+
+def snapshot(tables: Mapping[str, Mapping[str, str]] | None = None, *, extra: Iterable[Any] = (),
+             rows: Mapping[str, int] | None = None, schema: str = "public") -> model.Snapshot:
+    """A snapshot with `tables` ({name: {column: type}}), each with an `id` primary key when it
+    has an id column, plus any `extra` objects."""
+    objects: dict[str, dict[str, Any]] = {kind: {} for kind in BY_NAME}
+    for table, columns in (tables or {}).items():
+        add(objects, model.Table(schema, table, "table", "permanent", row_estimate=(rows or {}).get(table, -1)))
+        for position, (column, type_) in enumerate(columns.items(), 1):
+            add(objects, model.Column(schema, table, column, type_, not_null=column == "id", position=position))
+        if "id" in columns:
+            add(objects, model.Constraint(schema, table, f"{table}_pkey", "primary key", "PRIMARY KEY (id)"))
+    for obj in extra:
+        add(objects, obj)
+    meta = model.SnapshotMeta(captured_at="2026-02-02T20:30:00Z", server_version="16.4", server_version_num=160004,
+                              database="app", alembic=model.AlembicState("absent"))
+    return model.Snapshot(meta=meta, objects=objects)
+
+
+def add(objects: dict[str, dict[str, Any]], obj: Any) -> None:
+    kind = next(kind for kind in BY_NAME.values() if isinstance(obj, kind.model))
+    objects[kind.name][kind.key(obj)] = obj

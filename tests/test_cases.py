@@ -14,8 +14,8 @@ import pytest
 from pgdrift.drift import analyze, make_report
 from pgdrift.render import report_to_json
 from pgdrift.report import SEVERITIES
+from tests.drift_support import report_schema
 from tests.golden import CASES, CASES_DIR, case_config, case_snapshot, golden_form
-from tests.render_support import report_schema
 from tests.support import TestServer
 
 
