@@ -1,0 +1,152 @@
+"""Reports in every format, rendered from the same change data."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+
+import jsonschema
+import pytest
+
+from pgdrift import model
+from pgdrift.config import DriftConfig, parse_config
+from pgdrift.drift import analyze, make_report
+from pgdrift.errors import ConfigError
+from pgdrift.render import FORMATS, render, report_to_json
+from pgdrift.report import Hazard, MigrationStatus, PendingMigration, Report
+from tests.drift_support import report_schema, snapshot
+
+NOW = datetime(2026, 2, 2, 20, 30, tzinfo=UTC)
+SESSION = {"id": "bigint", "token": "text"}
+EXPECTED = snapshot({
+    "providers": {"id": "integer", "gender": "text", "npi": "character varying(10)", "home_zip": "text"},
+    "payment_methods": {"id": "integer", "brand": "text"},
+    "sessions": SESSION,
+    "legacy_exports": {"id": "integer"},
+}, extra=[model.Table("public", "<b>odd|name</b>", "table", "permanent", comment="x")])
+ACTUAL = snapshot({
+    "providers": {"id": "integer", "npi": "character varying(20)"},
+    "session": SESSION,
+    "tmp_import": {"line": "text"},
+})
+WAIVERS = parse_config('[[waiver]]\npattern = "legacy_*"\nreason = "INC-42"\nowner = "@dp"\nexpires = 2026-03-01\n')
+
+
+def _report(migrations: MigrationStatus | None = None) -> Report:
+    config = DriftConfig(waivers=WAIVERS.waivers, today=date(2026, 2, 2))
+    changes = analyze(EXPECTED, ACTUAL, config)
+    return make_report(EXPECTED, ACTUAL, changes, expected_source="local", actual_source="postgresql://app:***@rds/app",
+                       migrations=migrations, now=NOW)
+
+
+def _migrations(report: Report) -> MigrationStatus:
+    payment = next(c for c in report.changes if c.object == "public.payment_methods")
+    pending = (
+        PendingMigration("20260115_0300", "2026-01-15T03:00:00Z", "add provider credentials", ()),
+        PendingMigration("20260131_0000", "2026-01-31T00:00:00Z", "add blueshift provider fields", (payment,),
+                         (Hazard("20260131_0000", "destructive", "public.providers.legacy", "drops a column"),)),
+    )
+    return MigrationStatus(live_revisions=("20260115_0200",), head_revisions=("20260131_0000",), state="behind",
+                           live_date="2026-01-15T02:00:00Z", head_date="2026-01-31T00:00:00Z", lag_revisions=2,
+                           lag_days=16.0, pending=pending)
+
+
+@pytest.mark.parametrize("with_migrations", [False, True])
+def test_the_json_report_validates_and_counts_exactly(with_migrations: bool) -> None:
+    report = _report()
+    if with_migrations:
+        report = _report(_migrations(report))
+    document = json.loads(render(report, "json"))
+    jsonschema.validate(document, report_schema())
+    assert document == report_to_json(report)
+    assert document["summary"]["total"] == len(report.changes) == len(document["changes"])
+    assert document["summary"]["waived"] == 1
+    assert document["summary"]["active"] == len(report.changes) - 1
+    assert document["summary"]["by_severity"] == report.counts_by_severity()
+    assert sum(document["summary"]["by_severity"].values()) == document["summary"]["active"]
+    assert all(change["reason"] for change in document["changes"])
+    assert ("pending_migrations" in document) is with_migrations
+    if with_migrations:
+        assert document["lag"] == {"revisions": 2, "days": 16.0}
+        assert [p["revision"] for p in document["pending_migrations"]] == ["20260115_0300", "20260131_0000"]
+        assert document["pending_migrations"][1]["hazards"][0]["type"] == "destructive"
+        assert document["live_revision"] == "20260115_0200"
+
+
+def test_the_schema_rejects_a_change_without_a_severity() -> None:
+    document = report_to_json(_report())
+    del document["changes"][0]["severity"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, report_schema())
+
+
+def test_markdown_follows_the_structure_of_the_seed_report() -> None:
+    text = render(_report(), "markdown")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["## Executive Summary", "## Table Count Summary", "## Part 1: Tables Missing in Actual",
+                        "## Part 2: Column-Level Drift", "## Part 3: Other Objects", "## Part 4: Risk Assessment",
+                        "## Part 5: Recommendations", "## Summary Statistics"]
+    # exact figures, never "22+" or "~16"
+    assert "- **3 tables** expected but missing" in text
+    assert "- **1 table** present but not expected" in text
+    assert "- **2 columns** missing from existing tables" in text
+    assert "Expected: 5 tables" in text and "Actual:   3 tables" in text and "Difference: -2 tables" in text
+    assert not re.search(r"\d\+|~\d", text)
+    assert "`public.sessions`" in text and "`public.session`" in text  # the rename candidate
+    assert "waived until 2026-03-01 by @dp" in text
+    assert "Migration Status" not in text
+
+
+def test_markdown_shows_migrations_when_they_are_known() -> None:
+    base = _report()
+    text = render(_report(_migrations(base)), "markdown")
+    assert "## Migration Status" in text
+    assert "| **Live (actual)** | `20260115_0200` | 2026-01-15 02:00 |" in text
+    assert "| **Gap** | 16 days | 2 migrations |" in text
+    assert "| `20260131_0000` | 2026-01-31 00:00 | add blueshift provider fields | 1 | 1 |" in text
+    assert "drops a column" in text
+    assert "Migrations pending:" in text and "Migration lag:" in text
+
+
+def test_markdown_escapes_table_cells() -> None:
+    text = render(_report(), "markdown")
+    assert r"<b>odd\|name</b>" in text
+
+
+def test_text_is_plain_unless_colour_is_asked_for() -> None:
+    report = _report()
+    plain, coloured = render(report, "text"), render(report, "text", color=True)
+    assert "\033[" not in plain
+    assert "\033[1;31mCRITICAL" in coloured
+    assert re.sub(r"\033\[[0-9;]*m", "", coloured) == plain
+    assert all(change.reason in plain for change in report.changes)
+
+
+def test_html_is_self_contained_escaped_and_grouped_by_severity() -> None:
+    page = render(_report(_migrations(_report())), "html")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", page)
+    assert "<script" not in page and "<link" not in page
+    assert "<b>odd|name</b>" not in page and "&lt;b&gt;odd|name&lt;/b&gt;" in page
+    assert "<svg" in page
+    order = [page.index(f">{title} (") for title in ("Critical", "Medium", "Low") if f">{title} (" in page]
+    assert order == sorted(order) and len(order) >= 2
+    assert "add blueshift provider fields" in page
+
+
+def test_a_clean_report_says_so_in_every_format() -> None:
+    report = make_report(EXPECTED, EXPECTED, analyze(EXPECTED, EXPECTED), expected_source="a", actual_source="b",
+                         now=NOW)
+    assert report.status == "clean"
+    assert "no drift" in render(report, "text") and "No differences." in render(report, "text")
+    assert "NO DRIFT" in render(report, "markdown")
+    assert json.loads(render(report, "json"))["changes"] == []
+    assert "No differences." in render(report, "html")
+
+
+def test_every_format_renders_and_an_unknown_one_is_refused() -> None:
+    report = _report()
+    assert all(render(report, fmt).strip() for fmt in FORMATS)
+    with pytest.raises(ConfigError, match="unknown format 'pdf'"):
+        render(report, "pdf")
