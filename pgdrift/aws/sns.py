@@ -1,7 +1,8 @@
 """Publishing alerts to the SNS topic.
 
-One publish per alert with `MessageStructure='json'`: email and SQS subscribers get the readable
-plain-text body, the Slack Lambda gets the `Notification` JSON. Message attributes `target`,
+One publish per alert with `MessageStructure='json'`: email and SQS subscribers get the
+readable plain-text body; Lambda (the Slack notifier) and HTTP(S) subscribers get the
+`Notification` JSON. Message attributes `target`,
 `severity` (highest) and `status` let subscriptions filter (e.g. email for critical only).
 """
 
@@ -25,7 +26,9 @@ def message_attributes(notification: Notification) -> dict[str, dict[str, str]]:
 
 def message_body(notification: Notification) -> str:
     text = render_email(notification)
-    return json.dumps({"default": text, "email": text, "sqs": text, "lambda": notification.to_json()})
+    machine = notification.to_json()
+    return json.dumps({"default": text, "email": text, "sqs": text, "lambda": machine, "http": machine,
+                       "https": machine})
 
 
 class SnsPublisher:
