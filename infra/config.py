@@ -19,7 +19,8 @@ from typing import Any
 
 from pgdrift import contract
 from pgdrift.errors import ConfigError
-from pgdrift.report import SEVERITIES
+from pgdrift.registry import BY_NAME as KINDS
+from pgdrift.report import CHANGE_TYPES, SEVERITIES
 
 CONTEXT_KEY = "pgdrift"
 CONTEXT_FILE_KEY = "pgdrift:config_file"
@@ -67,8 +68,8 @@ class Target:
     include_schemas: tuple[str, ...]
     exclude_schemas: tuple[str, ...]
     expected_key: str
-    severity_overrides: tuple[tuple[str, str], ...]
-    waivers: tuple[Mapping[str, str], ...]
+    severity_overrides: tuple[Mapping[str, str], ...]  # shaped like pgdrift.config's [[severity]] rules
+    waivers: tuple[Mapping[str, str], ...]  # ... and its [[waiver]] entries
     tls: Mapping[str, Any]
     allow_plaintext: bool
     alert: Mapping[str, Any]
@@ -249,23 +250,38 @@ def _read_schedule(value: Any, path: str) -> Schedule:
     return Schedule(expression, time_zone, schedule_period_minutes(expression, reader.child("expression")))
 
 
+def _read_filters(reader: _Reader) -> dict[str, str]:
+    """The optional `kind` / `change` filters of a rule (as in pgdrift's drift config file)."""
+    filters = {}
+    kind = reader.string("kind", required=False)
+    if kind is not None:
+        if kind not in KINDS:
+            raise _error(reader.child("kind"), f"expected one of {', '.join(sorted(KINDS))}", kind)
+        filters["kind"] = kind
+    change = reader.string("change", required=False)
+    if change is not None:
+        if change not in CHANGE_TYPES:
+            raise _error(reader.child("change"), f"expected one of {', '.join(CHANGE_TYPES)}", change)
+        filters["change"] = change
+    return filters
+
+
+def _read_severity_rule(value: Any, path: str) -> Mapping[str, str]:
+    reader = _Reader(value, path, ("pattern", "severity", "kind", "change"))
+    rule = {"pattern": reader.required_string("pattern"), "severity": reader.required_string("severity")}
+    if rule["severity"] not in SEVERITIES:
+        raise _error(reader.child("severity"), f"expected one of {', '.join(SEVERITIES)}", rule["severity"])
+    return {**rule, **_read_filters(reader)}
+
+
 def _read_waiver(value: Any, path: str) -> Mapping[str, str]:
-    reader = _Reader(value, path, ("pattern", "reason", "owner", "expires"))
+    reader = _Reader(value, path, ("pattern", "reason", "owner", "expires", "kind", "change"))
     waiver = {key: reader.required_string(key) for key in ("pattern", "reason", "owner", "expires")}
     try:
         datetime.date.fromisoformat(waiver["expires"])
     except ValueError:
         raise _error(reader.child("expires"), "expected an ISO date (YYYY-MM-DD)", waiver["expires"]) from None
-    return waiver
-
-
-def _read_severity_overrides(value: Any, path: str) -> tuple[tuple[str, str], ...]:
-    if not isinstance(value, Mapping):
-        raise _error(path, "expected an object of pattern -> severity", value)
-    for pattern, severity in value.items():
-        if severity not in SEVERITIES:
-            raise _error(f"{path}.{pattern}", f"expected one of {', '.join(SEVERITIES)}", severity)
-    return tuple(sorted(value.items()))
+    return {**waiver, **_read_filters(reader)}
 
 
 def _read_mapping(value: Any, path: str) -> Mapping[str, Any]:
@@ -298,8 +314,8 @@ def _read_target(value: Any, path: str) -> Target:
         include_schemas=schemas.strings("include", default=["public"], non_empty=True),
         exclude_schemas=schemas.strings("exclude"),
         expected_key=expected_key,
-        severity_overrides=_read_severity_overrides(reader.raw("severity_overrides", {}),
-                                                    reader.child("severity_overrides")),
+        severity_overrides=tuple(_read_severity_rule(item, item_path)
+                                 for item_path, item in reader.objects("severity_overrides")),
         waivers=tuple(_read_waiver(item, item_path) for item_path, item in reader.objects("waivers")),
         tls=_read_mapping(reader.raw("tls", {}), reader.child("tls")),
         allow_plaintext=reader.boolean("allow_plaintext", False),
@@ -390,6 +406,7 @@ def parse_config(value: Any) -> DeployConfig:
 def _check_targets(targets: tuple[Target, ...]) -> None:
     seen: set[str] = set()
     for index, target in enumerate(targets):
+        _check_rules_supported(target, index)
         if target.name in seen:
             raise _error(f"targets[{index}].name", "duplicate target name", target.name)
         seen.add(target.name)
@@ -397,6 +414,17 @@ def _check_targets(targets: tuple[Target, ...]) -> None:
             # One monitor function lives in one VPC; deploy one stack per VPC (docs/deploying.md).
             raise _error(f"targets[{index}].vpc_id", f"all targets must share one VPC ({targets[0].vpc_id}); "
                          "deploy another stack for another VPC", target.vpc_id)
+
+
+def _check_rules_supported(target: Target, index: int) -> None:
+    """Severity overrides and waivers are validated, but the monitor Lambda cannot apply them yet:
+    its settings (pgdrift.settings) have no field for them. Refusing beats silently ignoring them."""
+    for key, rules in (("severity_overrides", target.severity_overrides), ("waivers", target.waivers)):
+        if rules:
+            raise ConfigError(
+                f"reading pgdrift config: targets[{index}].{key}: the monitor Lambda does not apply "
+                f"{key.replace('_', ' ')} yet (pgdrift.settings has no field for them)",
+                "remove them from the deployment config; use them with `pgdrift check --config drift.toml`")
 
 
 def read_config_file(path: Path) -> DeployConfig:

@@ -1,0 +1,104 @@
+"""The deployment configuration: the example parses, and every bad value names its key (golden
+cases in config_errors.json: a key path, a bad value, the expected message)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.config import (
+    config_from_context,
+    parse_config,
+    read_config_file,
+    schedule_period_minutes,
+)
+from infra.monitor import monitor_environment
+from pgdrift import contract
+from pgdrift.errors import ConfigError
+from pgdrift.settings import parse_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "cdk.context.example.json"
+CASES = json.loads((Path(__file__).parent / "config_errors.json").read_text())
+
+
+def example_document() -> dict[str, Any]:
+    return json.loads(EXAMPLE.read_text())["pgdrift"]
+
+
+def test_example_config_parses_with_two_targets() -> None:
+    config = read_config_file(EXAMPLE)
+    assert [target.name for target in config.targets] == ["credentialing-prod", "billing-partner"]
+    assert config.targets[1].assume_role_arn == "arn:aws:iam::210987654321:role/pgdrift-read-secret"
+    assert config.targets[0].schedule.period_minutes == 60
+    assert config.subnet_ids == ("subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719")
+    assert config.db_endpoints == (("sg-0a1b2c3d4e5f60718", 5432), ("sg-0a1b2c3d4e5f60719", 5433))
+
+
+def _patched(case: dict[str, Any]) -> dict[str, Any]:
+    document = copy.deepcopy(example_document())
+    *parents, last = case["set"]
+    node: Any = document
+    for key in parents:
+        node = node[key]
+    node[last] = case["value"]
+    return document
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["error"].split(":")[0] for case in CASES])
+def test_bad_value_names_the_key(case: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(_patched(case))
+    assert case["error"] in str(raised.value)
+    assert raised.value.remedy, "every config error says what to do"
+
+
+@pytest.mark.parametrize(("expression", "minutes"), [
+    ("rate(1 hour)", 60), ("rate(15 minutes)", 15), ("rate(2 days)", 2880), ("cron(0 * * * ? *)", 60),
+    ("cron(0 */6 * * ? *)", 360), ("cron(30 7 * * ? *)", 1440), ("cron(0/10 * * * ? *)", 10),
+])
+def test_schedule_period_drives_the_heartbeat(expression: str, minutes: int) -> None:
+    assert schedule_period_minutes(expression, "schedule") == minutes
+
+
+def test_context_file_and_inline_context_give_the_same_config() -> None:
+    from_file = config_from_context({"pgdrift:config_file": "cdk.context.example.json"}, ROOT)
+    inline = config_from_context({"pgdrift": json.dumps(example_document())}, ROOT)
+    assert from_file == inline
+
+
+def test_missing_context_and_missing_file_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="neither context pgdrift nor pgdrift:config_file is set"):
+        config_from_context({}, ROOT)
+    with pytest.raises(ConfigError, match=r"reading pgdrift config file .*nope\.json"):
+        config_from_context({"pgdrift:config_file": "nope.json"}, tmp_path)
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(ConfigError, match="invalid JSON at line 1"):
+        config_from_context({"pgdrift:config_file": "bad.json"}, tmp_path)
+
+
+def test_monitor_environment_is_what_the_monitor_parses() -> None:
+    # Given the example config, when the stack renders the monitor's environment,
+    # then pgdrift.settings (the monitor's own parser) reads back every target unchanged.
+    config = read_config_file(EXAMPLE)
+    environment = monitor_environment(config, "the-bucket", "arn:aws:sns:eu-central-1:123456789012:t")
+    settings = parse_settings(environment)
+    assert list(settings.targets) == ["credentialing-prod", "billing-partner"]
+    billing = settings.target("billing-partner")
+    assert billing.assume_role_arn == "arn:aws:iam::210987654321:role/pgdrift-read-secret"
+    assert billing.alert.min_severity == "high" and billing.alert.reminder_hours == 24
+    assert billing.tls.sslmode == "verify-full" and billing.tls.ca_bundle == "/var/task/certs/rds-ca-bundle.pem"
+    assert settings.target("credentialing-prod").exclude_schemas == ("tmp_*",)
+    assert environment[contract.ENV_REMINDER_HOURS] == "24"
+
+
+def test_monitor_environment_rejects_what_the_monitor_would_reject() -> None:
+    # verify-full without a CA bundle: the monitor would fail every run, so synth fails instead.
+    document = example_document()
+    del document["monitor"]["ca_bundle"]
+    with pytest.raises(ConfigError, match="needs a CA bundle"):
+        monitor_environment(parse_config(document), "bucket", "topic")
