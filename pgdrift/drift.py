@@ -7,7 +7,8 @@
    so the generic keyed diff reports only the residual differences of a renamed table;
 3. the generic keyed diff (`pgdrift.diff`);
 4. column rename candidates within each table, replacing a missing + unexpected pair by one
-   `renamed` finding plus any residual attribute changes;
+   `renamed` finding plus any residual attribute changes; likewise indexes, constraints and
+   triggers of one table that are identical but for their name;
 5. children of wholly missing/unexpected tables, and grants on wholly missing/unexpected
    objects, are folded into that object's finding;
 6. default severities and reasons (`pgdrift.severity`), then the config's overrides and
@@ -26,10 +27,17 @@ from typing import Any
 
 from pgdrift import model
 from pgdrift.config import DriftConfig, apply_config
-from pgdrift.diff import attribute_changes, diff_objects, fold_privileges, fold_table_children, sort_changes
+from pgdrift.diff import (
+    COMPARED_AS,
+    attribute_changes,
+    diff_objects,
+    fold_privileges,
+    fold_table_children,
+    sort_changes,
+)
 from pgdrift.identity import qualify
 from pgdrift.registry import BY_NAME, KINDS
-from pgdrift.renames import Rename, match_columns, match_tables
+from pgdrift.renames import Rename, match_columns, match_identical, match_tables
 from pgdrift.report import Change, MigrationStatus, Report, Side
 from pgdrift.severity import default_reason, default_severity
 
@@ -51,6 +59,7 @@ def analyze(expected: model.Snapshot, actual: model.Snapshot,
         changes.extend(diff_objects(kind, expected_objects.get(kind.name, {}), actual.of_kind(kind.name)))
     if config.renames:
         changes = fold_column_renames(changes, expected_objects, actual.objects)
+        changes = fold_identical_renames(changes, expected_objects, actual.objects)
     graded = [grade(change) for change in fold_privileges(fold_table_children(changes))]
     return sort_changes(apply_config(graded, config))
 
@@ -232,6 +241,46 @@ def fold_column_renames(changes: list[Change], expected: Objects, actual: Object
         before, after = expected["column"][rename.expected], actual["column"][rename.actual]
         kept.append(replace(_rename_change(rename), table=column_kind.table(after)))
         kept.extend(attribute_changes(column_kind, rename.actual, replace(before, name=after.name), after))
+    return kept
+
+
+#: Kinds renamed only when identical but for the name (and their comment).
+_IDENTICAL_KINDS = ("index", "constraint", "trigger")
+
+
+def _signature(kind_name: str) -> Callable[[Any], tuple[Any, ...]]:
+    fields = [name for name in model.compared_fields(BY_NAME[kind_name].model) if name not in ("name", "comment")]
+
+    def signature(obj: Any) -> tuple[Any, ...]:
+        values = []
+        for name in fields:
+            normalize = COMPARED_AS.get((kind_name, name))
+            value = getattr(obj, name)
+            values.append(normalize(obj, value) if normalize else value)
+        return tuple(values)
+    return signature
+
+
+def fold_identical_renames(changes: list[Change], expected: Objects, actual: Objects) -> list[Change]:
+    """Replace a missing + unexpected index/constraint/trigger pair that differs only by name."""
+    pairs: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = defaultdict(lambda: ({}, {}))
+    for change in changes:
+        if change.kind in _IDENTICAL_KINDS and change.table and change.change in ("missing", "unexpected"):
+            side = 0 if change.change == "missing" else 1
+            source = expected if side == 0 else actual
+            pairs[(change.kind, change.table)][side][change.object] = source[change.kind][change.object]
+    renames = []
+    for (kind_name, _), (missing, unexpected) in sorted(pairs.items()):
+        if missing and unexpected:
+            found = match_identical(missing, unexpected, _signature(kind_name))
+            renames += [replace(rename, kind=kind_name) for rename in found]
+    if not renames:
+        return changes
+    gone = {(r.kind, "missing", r.expected) for r in renames} | {(r.kind, "unexpected", r.actual) for r in renames}
+    kept = [change for change in changes if (change.kind, change.change, change.object) not in gone]
+    for rename in renames:
+        obj = actual[rename.kind][rename.actual]
+        kept.append(replace(_rename_change(rename), table=BY_NAME[rename.kind].table(obj)))
     return kept
 
 

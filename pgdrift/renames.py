@@ -12,7 +12,7 @@ very many tables are ignored, and each missing table scores at most `MAX_CANDIDA
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -211,3 +211,26 @@ def match_columns(missing: Mapping[str, Any], unexpected: Mapping[str, Any]) -> 
             confidence, evidence = score_columns(column, unexpected[other])
             scored.append((confidence, key, other, evidence))
     return _assign(scored, "column", COLUMN_THRESHOLD)
+
+
+# ---------------------------------------------------------------------------------------------
+# Indexes, constraints, triggers: identical but for the name
+
+#: Confidence of a rename whose every compared attribute but the name is identical.
+EXACT_CONFIDENCE = 0.9
+
+
+def match_identical(missing: Mapping[str, Any], unexpected: Mapping[str, Any],
+                    signature: Callable[[Any], Hashable]) -> list[Rename]:
+    """Pairs whose signatures (everything but the name) are equal and unique on both sides."""
+    by_signature: dict[Hashable, list[str]] = defaultdict(list)
+    for key, obj in unexpected.items():
+        by_signature[signature(obj)].append(key)
+    expected_counts = Counter(signature(obj) for obj in missing.values())
+    renames = []
+    for key in sorted(missing):
+        found = signature(missing[key])
+        others = by_signature.get(found, [])
+        if len(others) == 1 and expected_counts[found] == 1:
+            renames.append(Rename("", key, others[0], EXACT_CONFIDENCE, "identical definition, other name"))
+    return renames

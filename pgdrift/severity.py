@@ -52,8 +52,8 @@ def default_severity(change: Change) -> str:
     """The severity of a finding before any configured override."""
     if change.kind == "privilege" or change.attribute == "comment":
         return "low"
-    if change.change == "renamed":
-        return "critical" if change.kind in ("table", "column") else "medium"
+    if change.change == "renamed":  # only tables and columns are named by queries
+        return "critical" if change.kind in ("table", "column") else "low"
     if change.change == "missing":
         return _missing_severity(change)
     if change.change == "unexpected":
@@ -170,6 +170,9 @@ def default_reason(change: Change) -> str:
         return _missing_reason(change)
     if change.change == "unexpected":
         return _unexpected_reason(change)
+    if change.change == "renamed" and change.kind not in ("table", "column"):
+        return (f"{_label(change)} {change.expected} exists as {change.actual} with an identical definition: "
+                f"harmless unless code or migrations refer to it by name")
     if change.change == "renamed":
         confidence = f"{change.confidence:.2f}" if change.confidence is not None else "?"
         return (f"{_label(change)} {change.expected} seems to be renamed to {change.actual} "
