@@ -30,8 +30,7 @@ def create_network(scope: Construct, config: DeployConfig) -> MonitorNetwork:
     network = config.network
     vpc = ec2.Vpc.from_vpc_attributes(scope, "Vpc", vpc_id=network.vpc_id,
                                       availability_zones=list(network.availability_zones))
-    subnets = [ec2.Subnet.from_subnet_id(scope, f"Subnet{index}", subnet_id)
-               for index, subnet_id in enumerate(config.subnet_ids)]
+    subnets = [_import_subnet(scope, index, subnet_id) for index, subnet_id in enumerate(config.subnet_ids)]
     security_group = ec2.SecurityGroup(scope, "MonitorSecurityGroup", vpc=vpc, allow_all_outbound=False,
                                        description="pgdrift monitor: database ports and HTTPS to AWS APIs only")
     _allow_databases(scope, security_group, config)
@@ -42,6 +41,15 @@ def create_network(scope: Construct, config: DeployConfig) -> MonitorNetwork:
         security_group.add_egress_rule(ec2.Peer.ipv4(network.https_egress_cidr), ec2.Port.tcp(HTTPS),
                                        "HTTPS to AWS APIs through the existing endpoints or NAT")
     return MonitorNetwork(vpc, subnets, security_group)
+
+
+def _import_subnet(scope: Construct, index: int, subnet_id: str) -> ec2.ISubnet:
+    subnet = ec2.Subnet.from_subnet_id(scope, f"Subnet{index}", subnet_id)
+    # The Lambda needs only the subnet id; route tables matter only to the S3 gateway endpoint,
+    # which takes network.route_table_ids directly.
+    cdk.Annotations.of(subnet).acknowledge_warning("@aws-cdk/aws-ec2:noSubnetRouteTableId",
+                                                   "pgdrift never reads the subnet's route table")
+    return subnet
 
 
 def _allow_databases(scope: Construct, security_group: ec2.SecurityGroup, config: DeployConfig) -> None:
