@@ -18,10 +18,11 @@ AccessShareLock does not block the application's own queries. See tests/test_cat
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -156,29 +157,52 @@ NORMALIZERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
+@cache
+def _reference_fields(model_type: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields of a model that hold one reference, and those that hold a tuple of them."""
+    fields = model.dataclass_fields(model_type)
+    return (tuple(field.name for field in fields if field.metadata.get("ref")),
+            tuple(field.name for field in fields if field.metadata.get("refs")))
+
+
 def _resolve_refs(model_type: type, row: dict[str, Any]) -> dict[str, Any]:
-    for model_field in model.dataclass_fields(model_type):
-        value = row.get(model_field.name)
-        if value is None:
-            continue
-        if model_field.metadata.get("ref"):
-            row[model_field.name] = qualify(*value)
-        elif model_field.metadata.get("refs"):
-            row[model_field.name] = tuple(qualify(*parts) for parts in value)
+    single, multiple = _reference_fields(model_type)
+    for name in single:
+        value = row.get(name)
+        if value is not None:
+            row[name] = qualify(*value)
+    for name in multiple:
+        value = row.get(name)
+        if value is not None:
+            row[name] = tuple(qualify(*parts) for parts in value)
     return row
 
 
-def _excluded(row: dict[str, Any], patterns: Iterable[str]) -> bool:
-    names = [row[name] for name in ("name", "table") if isinstance(row.get(name), str)]
-    return any(matches_any(name, patterns) for name in names)
+@cache
+def _name_matcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
+    """One compiled regex for all shell-style patterns, equivalent to `matches_any`.
+
+    Calling fnmatchcase per pattern and per row took ~2 us a row, a tenth of the client time
+    at 5,000 tables (issue 2 benchmark).
+    """
+    return re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in patterns)).match
+
+
+def _excluded(row: dict[str, Any], matches: Callable[[str], object]) -> bool:
+    for name in ("name", "table"):
+        value = row.get(name)
+        if isinstance(value, str) and matches(value):
+            return True
+    return False
 
 
 def build_objects(kind: Kind, rows: list[dict[str, Any]], exclude_objects: Sequence[str]) -> dict[str, Any]:
     """Rows of one kind -> {key: object}. A duplicate key is an error, never a silent merge."""
     normalize = NORMALIZERS.get(kind.name)
+    matches = _name_matcher(tuple(exclude_objects)) if exclude_objects else None
     objects: dict[str, Any] = {}
     for row in rows:
-        if exclude_objects and _excluded(row, exclude_objects):
+        if matches is not None and _excluded(row, matches):
             continue
         if normalize is not None:
             row = normalize(row)
