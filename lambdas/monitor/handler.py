@@ -7,6 +7,7 @@ Events: a schedule's constant input `{"target": "prod"}`, or on demand
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cache
 from typing import Any, Literal
 
@@ -21,7 +22,9 @@ from pgdrift.monitor import RunContext, RunRequest, RunResult, report_failure, r
 from pgdrift.settings import MonitorSettings, parse_settings
 
 logger = Logger(service=SERVICE_NAME)
-tracer = Tracer(service=SERVICE_NAME)
+# Tracer loads the X-Ray SDK (and botocore) at once; skip it entirely when tracing is off.
+TRACING = os.environ.get("POWERTOOLS_TRACE_DISABLED", "").lower() not in ("1", "true")
+tracer = Tracer(service=SERVICE_NAME) if TRACING else None
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
 _UNITS = {"SnapshotDurationMs": MetricUnit.Milliseconds, "Success": MetricUnit.Count}
 
@@ -57,8 +60,12 @@ def _emit(result: RunResult) -> None:
         metrics.add_metric(name=name, unit=_UNITS.get(name, MetricUnit.Count), value=value)
 
 
+def _traced(function: Callable[..., Any]) -> Callable[..., Any]:
+    return tracer.capture_lambda_handler(capture_response=False)(function) if tracer else function
+
+
 @logger.inject_lambda_context(log_event=False)
-@tracer.capture_lambda_handler(capture_response=False)
+@_traced
 @metrics.log_metrics
 def handler(event: Any, context: Any) -> dict[str, Any]:
     run = RunContext(run_id=context.aws_request_id, remaining_ms=context.get_remaining_time_in_millis,
