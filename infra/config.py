@@ -456,14 +456,15 @@ def cdk_json_context(path: Path) -> dict[str, Any]:
 
 
 def config_from_context(context: Mapping[str, Any], root: Path) -> DeployConfig:
-    """The configuration from CDK context: `pgdrift` inline, or `pgdrift:config_file`."""
-    file_name = context.get(CONTEXT_FILE_KEY)
-    if file_name:
-        return read_config_file(root / str(file_name))
+    """The configuration from CDK context: `pgdrift` inline (wins, so `-c pgdrift=...` overrides
+    cdk.json), else the file named by `pgdrift:config_file`."""
     inline = context.get(CONTEXT_KEY)
     if inline is None:
-        raise ConfigError(f"reading pgdrift config: neither context {CONTEXT_KEY} nor {CONTEXT_FILE_KEY} is set",
-                          "pass -c pgdrift:config_file=<file> or set it in cdk.json")
+        file_name = context.get(CONTEXT_FILE_KEY)
+        if not file_name:
+            raise ConfigError(f"reading pgdrift config: neither context {CONTEXT_KEY} nor {CONTEXT_FILE_KEY} is set",
+                              "pass -c pgdrift:config_file=<file> or set it in cdk.json")
+        return read_config_file(root / str(file_name))
     if isinstance(inline, str):  # `-c pgdrift=...` on the command line arrives as a JSON string
         try:
             inline = json.loads(inline)
