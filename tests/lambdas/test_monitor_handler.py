@@ -247,6 +247,7 @@ FAILURES = {
     "wrong password": ({"password": "not-the-password"}, {"target": "prod"}, "authentication",
                        "authentication failed"),
     "secret missing a key": ({"password": None}, {"target": "prod"}, "config", "missing key(s) password"),
+    "secret deleted": ({}, {"target": "prod"}, "secret", "ResourceNotFoundException"),
     "malformed event": ({}, {"target": "prod", "mode": "explode"}, "config", "reading the invocation event: mode"),
     "unknown target": ({}, {"target": "staging"}, "config", "unknown target 'staging'"),
     "corrupt artifact": ({}, {"target": "prod"}, "corrupt_artifact", "not valid (gzip) JSON"),
@@ -264,6 +265,8 @@ def test_failures_alert_monitor_failed_with_reason(world: World, case: str,
     elif silent is not None:
         secret_changes = {"port": silent.port}
     world.set_secret(**secret_changes)
+    if case == "secret deleted":
+        world.secrets.delete_secret(SecretId=world.secret_arn, ForceDeleteWithoutRecovery=True)
     if case == "corrupt artifact":
         world.s3.put_object(Bucket=BUCKET, Key=EXPECTED_KEY, Body=b"\x1f\x8b truncated")
     try:
