@@ -26,8 +26,9 @@ from pgdrift.errors import PgDriftError
 from pgdrift.report import SEVERITY_RANK, Change, Report
 
 ALERT_STATUSES = ("drift", "resolved", "failed", "reminder")
-#: Findings carried in a notification; the rest are counted ("and N more"). Keeps SNS < 256 KB.
-MAX_NOTIFIED_FINDINGS = 200
+#: Findings carried in a notification; the rest are counted ("and N more"). Slack shows 20 and
+#: email 15; the SNS publisher trims further if a message would pass SNS's 256 KB limit.
+MAX_NOTIFIED_FINDINGS = 50
 #: Severity given to "the database is behind head" when no finding explains it.
 MIGRATION_STATE_SEVERITY = "medium"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -153,3 +154,19 @@ def test_corrupt_state_and_notification_are_clear_errors() -> None:
         AlertState.from_json(b"{not json")
     with pytest.raises(PgDriftError, match="notification"):
         Notification.from_json('{"status": "drift"}')
+
+
+def test_sns_message_stays_under_the_size_limit_whatever_the_findings() -> None:
+    from dataclasses import replace
+
+    from pgdrift.alerting import NotifiedFinding
+    from pgdrift.aws.sns import MAX_MESSAGE_BYTES, message_body
+
+    huge = tuple(NotifiedFinding(severity="low", kind="table", change="unexpected", object=f"public.t{number}",
+                                 reason="x" * 5000) for number in range(MAX_NOTIFIED_FINDINGS))
+    notification = replace(notify_failure(PgDriftError("boom"), "prod", "r1", T0.isoformat()), status="drift",
+                           findings=huge, total_findings=len(huge))
+    body = message_body(notification)
+    assert len(body.encode("utf-8")) <= MAX_MESSAGE_BYTES
+    carried = Notification.from_json(json.loads(body)["lambda"])
+    assert 0 < len(carried.findings) < len(huge) and carried.total_findings == len(huge)

@@ -16,7 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import BaseModel, Field, ValidationError, parse
 from pydantic import ConfigDict
 
-from pgdrift.contract import METRICS_NAMESPACE, SERVICE_NAME
+from pgdrift.contract import ENV_TOPIC_ARN, METRICS_NAMESPACE, SERVICE_NAME
 from pgdrift.errors import ConfigError, PgDriftError
 from pgdrift.monitor import RunContext, RunRequest, RunResult, report_failure, run_monitor
 from pgdrift.settings import MonitorSettings, parse_settings
@@ -72,8 +72,9 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
                      region=os.environ.get("AWS_REGION"))
     try:
         settings, store, publisher = runtime()
-    except PgDriftError as error:  # nowhere to alert: the logs and the response must say it
+    except PgDriftError as error:  # no store: alert straight to the topic if we know it
         logger.error("monitor misconfigured", extra={"reason": str(error)})
+        _alert_misconfigured(error, run)
         return {"status": "failed", "error": {"category": error.category, "reason": str(error)}}
     try:
         request = parse(event=event, model=MonitorEvent)
@@ -91,6 +92,15 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         logger.error("monitor failed", extra={"reason": result.record.error, "alert": result.alert})
     _emit(result)
     return result.body
+
+
+def _alert_misconfigured(error: PgDriftError, run: RunContext) -> None:
+    from pgdrift.alerting import notify_failure
+    from pgdrift.aws.sns import SnsPublisher
+
+    topic = os.environ.get(ENV_TOPIC_ARN)
+    if topic:
+        SnsPublisher(topic).publish(notify_failure(error, "(all targets)", run.run_id, run.now.isoformat()))
 
 
 def _fetch_credentials(target: Any) -> Any:

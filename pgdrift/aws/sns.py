@@ -9,6 +9,7 @@ readable plain-text body; Lambda (the Slack notifier) and HTTP(S) subscribers ge
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from pgdrift.alerting import Notification
@@ -24,11 +25,24 @@ def message_attributes(notification: Notification) -> dict[str, dict[str, str]]:
     }
 
 
-def message_body(notification: Notification) -> str:
+#: SNS refuses messages over 256 KiB (the JSON structure with every protocol's copy counts).
+MAX_MESSAGE_BYTES = 250_000
+
+
+def _structured(notification: Notification) -> str:
     text = render_email(notification)
     machine = notification.to_json()
     return json.dumps({"default": text, "email": text, "sqs": text, "lambda": machine, "http": machine,
                        "https": machine})
+
+
+def message_body(notification: Notification) -> str:
+    """The per-protocol message; findings are halved until it fits SNS's size limit."""
+    body = _structured(notification)
+    while len(body.encode("utf-8")) > MAX_MESSAGE_BYTES and notification.findings:
+        notification = replace(notification, findings=notification.findings[: len(notification.findings) // 2])
+        body = _structured(notification)
+    return body
 
 
 class SnsPublisher:

@@ -293,6 +293,18 @@ def test_failures_alert_monitor_failed_with_reason(world: World, case: str,
     assert "monitor failed" in captured.out
 
 
+def test_broken_settings_answer_and_alert_without_crashing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lambdas.monitor import handler
+
+    monkeypatch.setenv("PGDRIFT_TARGETS", '[{"name": "prod"}]')
+    handler.runtime.cache_clear()
+    result = world.invoke({"target": "prod"})
+    assert result["status"] == "failed"
+    assert "[0] (prod).secret_arn must be a non-empty string" in result["error"]["reason"]
+    (envelope,) = world.messages()
+    assert attributes(envelope)["status"] == "failed" and "secret_arn" in envelope["Message"]
+
+
 def test_a_repeated_failure_alerts_once(world: World) -> None:
     world.set_secret(port=_closed_port())
     assert world.invoke({"target": "prod"})["alert"] == "failed"
