@@ -75,6 +75,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     except PgDriftError as error:  # no store: alert straight to the topic if we know it
         logger.error("monitor misconfigured", extra={"reason": str(error)})
         _alert_misconfigured(error, run)
+        metrics.add_metric(name="Success", unit=MetricUnit.Count, value=0)
         return {"status": "failed", "error": {"category": error.category, "reason": str(error)}}
     try:
         request = parse(event=event, model=MonitorEvent)
