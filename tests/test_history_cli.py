@@ -133,3 +133,9 @@ def test_timeline_of_an_unrelated_object_is_quiet(history: dict[str, str],
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["timeline", "--bucket", "hist", "--target", "prod", "--object", "public.other"]) == 0
     assert [line.split()[2] for line in capsys.readouterr().out.splitlines()] == ["present"]
+
+
+def test_timeline_says_when_an_object_appeared(history: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["timeline", "--bucket", "hist", "--target", "prod", "--object", "public.providers_npi_idx"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("2026-11-22") and line.split()[2] == "appeared"
