@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from infra.bundling import directory_size
+from infra.assets import directory_size
 from pgdrift import contract
 from tests.infra.synth import ROOT, TEST_CONFIG, synth_with_python
 
