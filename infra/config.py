@@ -113,6 +113,7 @@ class Monitor:
     log_retention_days: int
     ca_bundle: str | None  # local file (relative to the project) of the RDS CA bundle, copied into the asset
     powertools_layer_version: int  # of the public AWSLambdaPowertoolsPythonV3-python312-arm64 layer
+    dashboards: bool  # one CloudWatch dashboard per target ($3/month each beyond the free three)
 
 
 @dataclass(frozen=True)
@@ -368,7 +369,7 @@ def _read_network(value: Any, path: str, vpc_id: str) -> Network:
 
 def _read_monitor(value: Any, path: str) -> Monitor:
     reader = _Reader(value, path, ("reserved_concurrency", "timeout_seconds", "memory_mb", "log_retention_days",
-                                   "ca_bundle", "powertools_layer_version"))
+                                   "ca_bundle", "powertools_layer_version", "dashboards"))
     return Monitor(
         reserved_concurrency=reader.integer("reserved_concurrency", 5, 1, 1000),
         timeout_seconds=reader.integer("timeout_seconds", 60, 10, 900),
@@ -376,6 +377,7 @@ def _read_monitor(value: Any, path: str) -> Monitor:
         log_retention_days=reader.integer("log_retention_days", 365, 1, 3653),
         ca_bundle=reader.string("ca_bundle", required=False),
         powertools_layer_version=reader.integer("powertools_layer_version", 27, 1, 10000),
+        dashboards=reader.boolean("dashboards", True),
     )
 
 

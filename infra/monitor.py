@@ -25,11 +25,13 @@ from infra.common import FunctionRole, encrypted_queue, function_log_group, func
 from infra.config import DeployConfig, Target
 from infra.network import MonitorNetwork
 from pgdrift import contract
+from pgdrift.errors import ConfigError
 from pgdrift.settings import parse_settings
 
 MONITOR_REQUIREMENTS = ROOT / "lambdas" / "monitor" / "requirements.txt"
 CA_BUNDLE_NAME = "certs/rds-ca-bundle.pem"  # inside the asset, i.e. /var/task/certs/...
 RUNTIME = lambda_.Runtime.PYTHON_3_12  # the asset's wheels are built for cp312
+LAMBDA_ENVIRONMENT_BYTES = 4096
 # What the monitor writes, and what it reads back (alert state, its latest pointer, snapshots it
 # de-duplicates against, the expected artifacts uploaded by CI).
 WRITE_PREFIXES = (contract.PREFIX_SNAPSHOTS, contract.PREFIX_RUNS, contract.PREFIX_REPORTS,
@@ -49,8 +51,9 @@ def target_settings(target: Target) -> dict[str, Any]:
     """One entry of PGDRIFT_TARGETS, in the shape pgdrift.settings reads."""
     entry: dict[str, Any] = {"name": target.name, "secret_arn": target.secret_arn,
                              "expected_key": target.expected_key,
-                             "include_schemas": list(target.include_schemas),
-                             "exclude_schemas": list(target.exclude_schemas)}
+                             "include_schemas": list(target.include_schemas)}
+    if target.exclude_schemas:  # omitted when empty: the environment has a 4 KB budget
+        entry["exclude_schemas"] = list(target.exclude_schemas)
     if target.tls:
         entry["tls"] = dict(target.tls)
     if target.allow_plaintext:
@@ -76,7 +79,21 @@ def monitor_environment(config: DeployConfig, bucket_name: str, topic_arn: str) 
         environment[contract.ENV_CA_BUNDLE] = f"/var/task/{CA_BUNDLE_NAME}"
     # Validate with the monitor's own parser (tokens stand in for names CloudFormation fills in).
     parse_settings({**environment, contract.ENV_BUCKET: "bucket", contract.ENV_TOPIC_ARN: "topic"})
+    _check_environment_size(environment)
     return environment
+
+
+def _check_environment_size(environment: dict[str, str]) -> None:
+    """Lambda allows 4 KB of environment in total; the bucket name and topic ARN are deploy-time
+    tokens here, so count them at their longest."""
+    longest = {contract.ENV_BUCKET: 63, contract.ENV_TOPIC_ARN: 256}
+    size = sum(len(key) + longest.get(key, len(value)) for key, value in environment.items())
+    if size > LAMBDA_ENVIRONMENT_BYTES:
+        per_target = len(environment[contract.ENV_TARGETS]) // max(environment[contract.ENV_TARGETS].count('"name"'), 1)
+        raise ConfigError(
+            f"rendering the monitor's environment: {contract.ENV_TARGETS} makes it up to {size} bytes, over "
+            f"Lambda's {LAMBDA_ENVIRONMENT_BYTES}-byte limit (about {per_target} bytes per target)",
+            "split the targets across stacks with distinct stack_name values (docs/deploying.md, 'Scale')")
 
 
 def create_monitor(scope: Construct, config: DeployConfig, network: MonitorNetwork, key: kms.IKey,

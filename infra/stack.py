@@ -46,12 +46,15 @@ class PgDriftStack(cdk.Stack):
         operations.create_queue_alarms(self, queues, self.topic)
         for target in config.targets:
             operations.create_heartbeat_alarm(self, target, self.topic)
-            operations.create_dashboard(self, config, target)
+            if config.monitor.dashboards:
+                operations.create_dashboard(self, config, target)
         if config.expected_artifacts_path:
             self._deploy_expected_artifacts(config.expected_artifacts_path)
         cdk.CfnOutput(self, "BucketName", value=self.bucket.bucket_name)
         cdk.CfnOutput(self, "TopicArn", value=self.topic.topic_arn)
         cdk.CfnOutput(self, "MonitorFunctionName", value=monitor.function.function_name)
+        cdk.CfnOutput(self, "MonitorRoleArn", value=monitor.role.role_arn,
+                      description="trust this role from cross-account target roles (assume_role_arn)")
 
     def _powertools_layer(self, config: DeployConfig) -> lambda_.ILayerVersion:
         """Powertools comes from its public layer: AWS-maintained, not in our asset (see docs)."""

@@ -102,3 +102,20 @@ def test_monitor_environment_rejects_what_the_monitor_would_reject() -> None:
     del document["monitor"]["ca_bundle"]
     with pytest.raises(ConfigError, match="needs a CA bundle"):
         monitor_environment(parse_config(document), "bucket", "topic")
+
+
+def _with_targets(count: int) -> dict[str, Any]:
+    document = example_document()
+    template = document["targets"][0]
+    document["targets"] = [{**template, "name": f"database-{index:02d}",
+                            "expected_key": f"expected/database-{index:02d}/ledger.json.gz"}
+                           for index in range(count)]
+    return document
+
+
+def test_monitor_environment_fits_lambdas_4_kb_or_says_to_split() -> None:
+    # Given eight typical targets, the environment fits; given fourteen, synth stops and says why.
+    monitor_environment(parse_config(_with_targets(8)), "bucket", "topic")
+    with pytest.raises(ConfigError, match="over Lambda's 4096-byte limit") as raised:
+        monitor_environment(parse_config(_with_targets(14)), "bucket", "topic")
+    assert "split the targets across stacks" in str(raised.value)
