@@ -161,7 +161,11 @@ class Ledger:
             source=f"{self.source}@{label}",
             schemas=self.head_snapshot.meta.schemas,
         )
-        return model.Snapshot(meta=meta, objects=state)
+        snapshot = model.Snapshot(meta=meta, objects=state)
+        if len(applied) == len(self.revisions):
+            # The head's objects, unchanged: reuse the fingerprint computed (and verified) at load.
+            object.__setattr__(snapshot, "_fingerprint", self.head_snapshot.fingerprint)
+        return snapshot
 
     def revision_changes(self, revision_id: str) -> list[Change]:
         """What applying one revision changes, as findings seen from the database before it.

@@ -289,3 +289,22 @@ def test_cli_errors_exit_2(tmp_path, capsys) -> None:
     garbage.write_text('{"format": "pgdrift-ledger", "format_version": 7}')
     assert main(["check", "postgresql://u@/db?host=/tmp", "--expected", str(garbage)]) == 2
     assert "format_version 7 is not supported" in capsys.readouterr().err
+
+
+def test_cli_reads_the_ledger_from_s3(server: TestServer, linear: Ledger, monkeypatch) -> None:
+    import boto3
+    from moto import mock_aws
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    dsn = migrated(server, "linear", "head")
+    with mock_aws():
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket="ledgers")
+        s3.put_object(Bucket="ledgers", Key="expected/app/ledger.json.gz", Body=ledger_module.dumps(linear))
+        assert (
+            main(["check", dsn, "--expected", "s3://ledgers/expected/app/ledger.json.gz", "-o", "/dev/null"])
+            == 0
+        )
+        assert main(["check", dsn, "--expected", "s3://ledgers/expected/app/missing.json.gz"]) == 2
