@@ -110,31 +110,40 @@ class _TableMap:
 
 
 def translate_tables(expected: Objects, actual: Objects,
-                     renames: Sequence[Rename]) -> dict[str, dict[str, Any]]:
-    """The expected objects with each renamed table (and its children) under its live name."""
+                     renames: Sequence[Rename]) -> dict[str, Mapping[str, Any]]:
+    """The expected objects with each renamed table (and its children) under its live name.
+
+    Only the kinds that hold affected objects are copied, and only affected objects rebuilt.
+    """
     table_map = _TableMap(expected, actual, renames)
-    result: dict[str, dict[str, Any]] = {kind: dict(objects) for kind, objects in expected.items()}
+    result: dict[str, Mapping[str, Any]] = dict(expected)
     sequence_names: dict[str, str] = {}
     _translate_sequences(result, table_map, sequence_names)
-    for kind_name in ("table", "column", "constraint", "index", "trigger", "policy", "privilege"):
-        translate = _TRANSLATORS[kind_name]
-        kind = BY_NAME[kind_name]
+    for kind_name, translate in _TRANSLATORS.items():
         objects = result.get(kind_name, {})
-        for key, obj in list(objects.items()):
-            new = translate(obj, table_map, sequence_names)
-            if new is not obj:
-                del objects[key]
-                objects[kind.key(new)] = new
+        touches = _TOUCHES[kind_name]
+        affected = [key for key, obj in objects.items() if touches(obj, table_map)]
+        if not affected:
+            continue
+        copy = dict(objects)
+        key_of = BY_NAME[kind_name].key
+        for key in affected:
+            new = translate(copy.pop(key), table_map, sequence_names)
+            copy[key_of(new)] = new
+        result[kind_name] = copy
     return result
 
 
-def _translate_sequences(objects: dict[str, dict[str, Any]], table_map: _TableMap,
+def _translate_sequences(objects: dict[str, Mapping[str, Any]], table_map: _TableMap,
                          renamed: dict[str, str]) -> None:
-    sequences = objects.get("sequence", {})
-    for key, sequence in list(sequences.items()):
-        owner = sequence.owned_by.rsplit(".", 1)[0] if sequence.owned_by else None
-        if owner not in table_map.keys:
-            continue
+    owned = {key: sequence.owned_by.rsplit(".", 1)[0] for key, sequence in objects.get("sequence", {}).items()
+             if sequence.owned_by and sequence.owned_by.rsplit(".", 1)[0] in table_map.keys}
+    if not owned:
+        return
+    sequences = dict(objects["sequence"])
+    objects["sequence"] = sequences
+    for key, owner in owned.items():
+        sequence = sequences[key]
         old = next(pair for pair, _ in table_map.pairs.items() if qualify(*pair) == owner)
         schema = sequence.schema
         name = table_map.child_name("sequence", old, sequence.name, lambda n, s=schema: qualify(s, n))
@@ -205,6 +214,21 @@ def _privilege(obj: model.Privilege, table_map: _TableMap, _: dict[str, str]) ->
         return replace(obj, object=table_map.keys[obj.object])
     return obj
 
+
+def _in_renamed_table(obj: Any, table_map: _TableMap) -> bool:
+    return (obj.schema, obj.table) in table_map.pairs
+
+
+_TOUCHES: dict[str, Callable[[Any, _TableMap], bool]] = {
+    "table": lambda obj, m: ((obj.schema, obj.name) in m.pairs or obj.partition_of in m.keys
+                             or any(parent in m.keys for parent in obj.inherits)),
+    "column": _in_renamed_table,
+    "constraint": lambda obj, m: _in_renamed_table(obj, m) or obj.references in m.keys,
+    "index": _in_renamed_table,
+    "trigger": _in_renamed_table,
+    "policy": _in_renamed_table,
+    "privilege": lambda obj, m: obj.object_type == "table" and obj.object in m.keys,
+}
 
 _TRANSLATORS = {
     "table": _table,
