@@ -64,7 +64,7 @@ def _traced(function: Callable[..., Any]) -> Callable[..., Any]:
     return tracer.capture_lambda_handler(capture_response=False)(function) if tracer else function
 
 
-@logger.inject_lambda_context(log_event=False)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 @_traced
 @metrics.log_metrics
 def handler(event: Any, context: Any) -> dict[str, Any]:

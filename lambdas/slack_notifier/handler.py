@@ -62,7 +62,7 @@ def post(client: WebhookClient, notification: Notification) -> None:
                                  "check the webhook (revoked? channel archived?)")
 
 
-@logger.inject_lambda_context(log_event=False)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     client = WebhookClient(webhook_url(), timeout=10, logger=_sdk_logger, retry_handlers=list(RETRY_HANDLERS))
     posted = 0
