@@ -216,29 +216,73 @@ def _error(path: str, problem: str, value: Any) -> ConfigError:
     return ConfigError(f"reading pgdrift config: {path}: {problem}{shown}", REMEDY)
 
 
+MAX_PERIOD_MINUTES = 3 * 1440  # two periods must fit CloudWatch's 7-day alarm evaluation range
+WEEKDAYS = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
+
+
 def schedule_period_minutes(expression: str, path: str) -> int:
     """The longest gap between two runs of a schedule, which the missed-heartbeat alarm waits for.
 
-    Rates are exact. Crons are classified by their most specific field: a fixed minute with a `*`
-    or stepped hour runs hourly (or every N hours), a fixed hour runs daily, a restricted day
-    of week or month runs at most weekly or monthly (capped at one day: CloudWatch evaluates at most
-    one day of data per alarm, so such targets need `heartbeat_minutes`)."""
+    Rates are exact. Crons are read conservatively (never shorter than the real gap, so the alarm
+    cannot fire between two on-time runs): a `*` or stepped minute runs every N minutes, a `*` or
+    stepped hour hourly or every N hours, anything else daily, widened by the largest gap between
+    the allowed weekdays. Schedules rarer than every 3 days are refused: the alarm waits two periods
+    and CloudWatch evaluates at most 7 days."""
     rate = RATE.match(expression)
     if rate:
         minutes = int(rate.group(1)) * RATE_UNIT_MINUTES[rate.group(2)]
-        if minutes < 1:
-            raise _error(path, "rate must be at least 1", expression)
-        return minutes
-    if not CRON.match(expression):
+    elif CRON.match(expression):
+        minutes = _cron_period_minutes(expression[len("cron("):-1].split(), path, expression)
+    else:
         raise _error(path, "expected rate(N minutes|hours|days) or cron(min hour dom month dow year)", expression)
-    minute, hour = expression[len("cron("):-1].split()[:2]
-    if minute in ("*", "0/1", "*/1") or "/" in minute:
-        return int(minute.split("/")[1]) if "/" in minute else 1
-    if hour == "*":
-        return 60
-    if "/" in hour:
-        return int(hour.split("/")[1]) * 60
-    return 1440
+    if not 1 <= minutes <= MAX_PERIOD_MINUTES:
+        raise _error(path, "must run at least every 3 days (the missed-heartbeat alarm waits two periods, "
+                     "and CloudWatch evaluates at most 7 days)", expression)
+    return minutes
+
+
+def _cron_period_minutes(fields: list[str], path: str, expression: str) -> int:
+    minute, hour, day_of_month, _, day_of_week, _ = fields
+    if day_of_month not in ("*", "?"):
+        return 31 * 1440  # monthly or rarer
+    step = _step(minute, path, expression)
+    if step is not None and hour == "*":
+        return step
+    step = _step(hour, path, expression)
+    if step is not None:
+        return 60 * step
+    return 1440 * _largest_weekday_gap(day_of_week, path, expression)
+
+
+def _step(field: str, path: str, expression: str) -> int | None:
+    """N for `*` (1), `*/N` or `A/N`; None for fixed values and lists."""
+    if field == "*":
+        return 1
+    if "/" not in field:
+        return None
+    try:
+        return int(field.split("/")[1])
+    except ValueError:
+        raise _error(path, f"cannot read the step of cron field {field!r}", expression) from None
+
+
+def _largest_weekday_gap(field: str, path: str, expression: str) -> int:
+    if field in ("*", "?"):
+        return 1
+    days: set[int] = set()
+    for part in field.split(","):
+        bounds = [_weekday(bound.split("#")[0].rstrip("L"), path, expression) for bound in part.split("-")]
+        days.update(range(bounds[0], bounds[-1] + 1) if bounds[0] <= bounds[-1] else bounds)
+    ordered = sorted(days)
+    return max(((later - earlier) % 7 or 7) for earlier, later in zip(ordered, ordered[1:] + ordered[:1], strict=True))
+
+
+def _weekday(token: str, path: str, expression: str) -> int:
+    if token.upper() in WEEKDAYS:
+        return WEEKDAYS[token.upper()]
+    if token.isdigit() and 1 <= int(token) <= 7:
+        return int(token)
+    raise _error(path, f"cannot read the cron day of week {token!r}", expression)
 
 
 def _read_schedule(value: Any, path: str) -> Schedule:

@@ -72,7 +72,9 @@ def _create_endpoints(scope: Construct, config: DeployConfig, vpc: ec2.IVpc,
                                        description="pgdrift VPC endpoints: HTTPS from the monitor only")
     endpoint_group.add_ingress_rule(monitor_group, ec2.Port.tcp(HTTPS), "HTTPS from the pgdrift monitor")
     monitor_group.add_egress_rule(endpoint_group, ec2.Port.tcp(HTTPS), "HTTPS to the interface endpoints")
-    for service in INTERFACE_SERVICES:
+    # STS only when a target is read through an assumed role (cross-account).
+    services = INTERFACE_SERVICES + (("sts",) if any(target.assume_role_arn for target in config.targets) else ())
+    for service in services:
         # L1: the L2 wants one subnet per AZ with known AZs, which id-imported subnets lack.
         ec2.CfnVPCEndpoint(scope, f"{service.capitalize()}Endpoint", vpc_id=network.vpc_id,
                            service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",

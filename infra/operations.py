@@ -7,6 +7,7 @@ dimensions Powertools adds (`service`) plus `target`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import aws_cdk as cdk
@@ -24,7 +25,7 @@ from pgdrift.report import SEVERITIES
 METRIC_SUCCESS = "Success"
 METRIC_LAG_DAYS = "LagDays"
 METRIC_SNAPSHOT_MS = "SnapshotDurationMs"
-MAX_ALARM_PERIOD_MINUTES = 1440  # CloudWatch evaluates at most one day per alarm period
+MAX_ALARM_PERIOD_MINUTES = 1440  # the longest alarm period CloudWatch accepts
 HEARTBEAT_PERIODS = 2  # "no successful run for 2 schedule periods"
 
 
@@ -70,12 +71,20 @@ def create_queue_alarms(scope: Construct, queues: Sequence[tuple[str, sqs.IQueue
                alarm_description=f"pgdrift {label}: undelivered events are waiting; inspect and redrive")
 
 
+def heartbeat_window(schedule_minutes: int) -> tuple[int, int]:
+    """(alarm period in minutes, evaluation periods) spanning two schedule periods. Schedules
+    rarer than daily use one-day periods, as many as two schedule periods need (at most 6)."""
+    if schedule_minutes <= MAX_ALARM_PERIOD_MINUTES:
+        return schedule_minutes, HEARTBEAT_PERIODS
+    return MAX_ALARM_PERIOD_MINUTES, math.ceil(HEARTBEAT_PERIODS * schedule_minutes / MAX_ALARM_PERIOD_MINUTES)
+
+
 def create_heartbeat_alarm(scope: Construct, target: Target, topic: sns.ITopic) -> cloudwatch.Alarm:
     """No successful run for two schedule periods; no data at all counts as missed."""
-    period = cdk.Duration.minutes(min(target.schedule.period_minutes, MAX_ALARM_PERIOD_MINUTES))
+    period_minutes, periods = heartbeat_window(target.schedule.period_minutes)
     return _alarm(scope, f"Heartbeat-{target.name}", topic,
-                  metric=target_metric(target, METRIC_SUCCESS, "Sum", period),
-                  threshold=1, evaluation_periods=HEARTBEAT_PERIODS, datapoints_to_alarm=HEARTBEAT_PERIODS,
+                  metric=target_metric(target, METRIC_SUCCESS, "Sum", cdk.Duration.minutes(period_minutes)),
+                  threshold=1, evaluation_periods=periods, datapoints_to_alarm=periods,
                   comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
                   treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
                   alarm_description=f"pgdrift has not checked {target.name} successfully for "

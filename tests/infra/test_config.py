@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 
 from infra.config import (
+    MAX_PERIOD_MINUTES,
     config_from_context,
     parse_config,
     read_config_file,
     schedule_period_minutes,
 )
 from infra.monitor import monitor_environment
+from infra.operations import heartbeat_window
 from pgdrift import contract
 from pgdrift.errors import ConfigError
 from pgdrift.settings import parse_settings
@@ -60,9 +62,29 @@ def test_bad_value_names_the_key(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("expression", "minutes"), [
     ("rate(1 hour)", 60), ("rate(15 minutes)", 15), ("rate(2 days)", 2880), ("cron(0 * * * ? *)", 60),
     ("cron(0 */6 * * ? *)", 360), ("cron(30 7 * * ? *)", 1440), ("cron(0/10 * * * ? *)", 10),
+    ("cron(0 6,18 * * ? *)", 1440), ("cron(0 6 ? * MON-FRI *)", 3 * 1440), ("cron(0 6 ? * 2-6 *)", 3 * 1440),
+    ("cron(0 6 ? * MON,WED,FRI *)", 3 * 1440), ("cron(0 6 ? * MON,THU *)", 4 * 1440),
 ])
-def test_schedule_period_drives_the_heartbeat(expression: str, minutes: int) -> None:
-    assert schedule_period_minutes(expression, "schedule") == minutes
+def test_schedule_period_is_never_shorter_than_the_real_gap(expression: str, minutes: int) -> None:
+    if minutes > MAX_PERIOD_MINUTES:
+        with pytest.raises(ConfigError, match="must run at least every 3 days"):
+            schedule_period_minutes(expression, "schedule")
+    else:
+        assert schedule_period_minutes(expression, "schedule") == minutes
+
+
+@pytest.mark.parametrize("expression", ["rate(7 days)", "cron(0 6 ? * MON *)", "cron(0 6 1 * ? *)"])
+def test_schedules_rarer_than_three_days_are_refused(expression: str) -> None:
+    with pytest.raises(ConfigError, match="must run at least every 3 days"):
+        schedule_period_minutes(expression, "targets[0].schedule.expression")
+
+
+@pytest.mark.parametrize(("schedule_minutes", "window"), [
+    (15, (15, 2)), (60, (60, 2)), (1440, (1440, 2)), (2880, (1440, 4)), (4320, (1440, 6))])
+def test_heartbeat_alarm_spans_two_schedule_periods(schedule_minutes: int, window: tuple[int, int]) -> None:
+    period, evaluations = heartbeat_window(schedule_minutes)
+    assert (period, evaluations) == window
+    assert period * evaluations >= 2 * schedule_minutes and period * evaluations <= 7 * 1440
 
 
 def test_context_file_and_inline_context_give_the_same_config() -> None:

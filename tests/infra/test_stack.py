@@ -75,7 +75,7 @@ def test_resource_counts(template: Template) -> None:
     template.resource_count_is("AWS::SQS::Queue", 4)  # monitor, scheduler, Slack function, Slack delivery
     # errors + throttles of two functions, four DLQ depths, one heartbeat per target
     template.resource_count_is("AWS::CloudWatch::Alarm", 4 + 4 + targets)
-    template.resource_count_is("AWS::EC2::VPCEndpoint", 3)
+    template.resource_count_is("AWS::EC2::VPCEndpoint", 4)  # + STS: one target is cross-account
     template.resource_count_is("AWS::SNS::Subscription", 3)  # two emails + Slack
     template.resource_count_is("AWS::IAM::Policy", 1)  # only the BucketDeployment provider's (CDK's own)
 
@@ -156,10 +156,10 @@ def test_monitor_egress_only_database_ports_and_https_to_endpoints(resources: di
 def test_vpc_endpoints_need_no_nat(resources: dict[str, Any]) -> None:
     endpoints = {body["ServiceName"]: body for body in of_type(resources, "AWS::EC2::VPCEndpoint").values()}
     assert set(endpoints) == {"com.amazonaws.us-east-1.secretsmanager", "com.amazonaws.us-east-1.sns",
-                              "com.amazonaws.us-east-1.s3"}
+                              "com.amazonaws.us-east-1.sts", "com.amazonaws.us-east-1.s3"}
     assert endpoints["com.amazonaws.us-east-1.s3"]["VpcEndpointType"] == "Gateway"
     assert endpoints["com.amazonaws.us-east-1.s3"]["RouteTableIds"] == list(CONFIG.network.route_table_ids)
-    for service in ("secretsmanager", "sns"):
+    for service in ("secretsmanager", "sns", "sts"):
         endpoint = endpoints[f"com.amazonaws.us-east-1.{service}"]
         assert endpoint["VpcEndpointType"] == "Interface" and endpoint["PrivateDnsEnabled"] is True
 
