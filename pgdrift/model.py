@@ -20,7 +20,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover - an optional speed-up
+    orjson = None  # type: ignore[assignment]
+
 FORMAT_VERSION = 1
+
+# Sorted keys; dataclasses, datetimes and subclasses of builtins are refused (and so go through
+# json, which refuses or prints them its own way) instead of being serialized by orjson's rules.
+_ORJSON_CANONICAL = (
+    0 if orjson is None else orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
 
 #: Marks a field that is stored but does not count: excluded from equality, diff and fingerprint.
 VOLATILE = {"volatile": True}
@@ -303,8 +315,20 @@ def compared_fields(model: type) -> tuple[str, ...]:
     return tuple(name for name, _, is_volatile in plan_of(model) if not is_volatile)
 
 
-def canonical_dumps(value: Any) -> str:
-    """The canonical JSON text: sorted keys, no insignificant whitespace, UTF-8 as is."""
+def canonical_dumps(value: Any, *, no_floats: bool = False) -> str:
+    """The canonical JSON text: sorted keys, no insignificant whitespace, UTF-8 as is.
+
+    With `no_floats` (the caller guarantees the value holds no float, as snapshot content never
+    does), orjson writes the same text about ten times faster when it is installed: the two
+    differ only in how they print floats (`1e+16` against `1e16`). Anything orjson refuses
+    (integers beyond 64 bits, say) goes through json. tests/test_canonical_json.py checks that
+    both agree.
+    """
+    if no_floats and orjson is not None:
+        try:
+            return orjson.dumps(value, option=_ORJSON_CANONICAL).decode("utf-8")
+        except TypeError:
+            pass
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -331,7 +355,8 @@ class Snapshot:
         """sha256 over the canonical form of the schema content (no metadata, no volatile fields)."""
         cached = self.__dict__.get("_fingerprint")
         if cached is None:
-            digest = hashlib.sha256(canonical_dumps(self.content()).encode("utf-8")).hexdigest()
+            text = canonical_dumps(self.content(), no_floats=True)  # no model field is a float
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
             cached = f"sha256:{digest}"
             object.__setattr__(self, "_fingerprint", cached)
         return cached
