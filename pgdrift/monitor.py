@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,8 +33,14 @@ from pgdrift.alerting import (
     notify_failure,
     notify_report,
 )
-from pgdrift.catalog import DEFAULT_EXCLUDE_OBJECTS, DEFAULT_EXCLUDE_SCHEMAS, ReadOptions, read_snapshot
-from pgdrift.connect import ConnectOptions
+from pgdrift.catalog import (
+    DEFAULT_EXCLUDE_OBJECTS,
+    DEFAULT_EXCLUDE_SCHEMAS,
+    CatalogSession,
+    ReadOptions,
+    read_snapshot_from_session,
+)
+from pgdrift.connect import ConnectOptions, open_session
 from pgdrift.errors import ArtifactError, ConfigError, PgDriftError, QueryTimeout, SnapshotFormatError
 from pgdrift.model import Snapshot
 from pgdrift.report import Report
@@ -108,6 +116,42 @@ def connect_options(credentials: DbCredentials, target: Target, remaining_ms: in
         sslmode=target.tls.sslmode, sslrootcert=target.tls.ca_bundle, connect_timeout=connect_s,
         statement_timeout_ms=int(budget - connect_s * 1000),
     )
+
+
+def _abort(session: CatalogSession, expired: threading.Event) -> None:
+    """The watchdog: shut the socket so the blocked read returns at once."""
+    expired.set()
+    raw_socket = getattr(session.connection, "_usock", None)  # pg8000's socket (see pgdrift.connect)
+    if raw_socket is not None:
+        with contextlib.suppress(OSError):
+            raw_socket.shutdown(socket.SHUT_RDWR)
+
+
+def read_within(options: ConnectOptions, read: ReadOptions, budget_ms: int) -> Snapshot:
+    """Read the snapshot, or fail with QueryTimeout once `budget_ms` (from now) have passed.
+
+    statement_timeout bounds each catalog query, not their sum: a slow network or an overloaded
+    server could still make twenty quick-enough queries outlast the Lambda. A timer bounds the sum.
+    """
+    started = time.monotonic()
+    session = CatalogSession(open_session(options), options)
+    expired = threading.Event()
+    left_s = max(0.0, budget_ms / 1000 - (time.monotonic() - started))
+    watchdog = threading.Timer(left_s, _abort, (session, expired))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        return read_snapshot_from_session(session, read)
+    except Exception:
+        if expired.is_set():
+            raise QueryTimeout(f"snapshotting database {options.database!r} at {options.where}: not done "
+                               f"within {budget_ms / 1000:.1f} s, the time the Lambda had left",
+                               "Check the database's load and the network path, or raise the function's "
+                               "timeout") from None
+        raise
+    finally:
+        watchdog.cancel()
+        session.close()
 
 
 def read_options(target: Target) -> ReadOptions:
@@ -244,7 +288,9 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
     started = time.monotonic()
     target = settings.target(request.target)
     credentials = fetch_credentials(target)
-    live = read_snapshot(connect_options(credentials, target, context.remaining_ms()), read_options(target))
+    remaining_ms = context.remaining_ms()
+    options = connect_options(credentials, target, remaining_ms)
+    live = read_within(options, read_options(target), remaining_ms - RESERVE_MS)
     snapshot_ms = int((time.monotonic() - started) * 1000)
     key, created = store_snapshot(store, live)
     if request.mode == "snapshot":

@@ -13,6 +13,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -303,6 +304,58 @@ def test_broken_settings_answer_and_alert_without_crashing(world: World, monkeyp
     assert "[0] (prod).secret_arn must be a non-empty string" in result["error"]["reason"]
     (envelope,) = world.messages()
     assert attributes(envelope)["status"] == "failed" and "secret_arn" in envelope["Message"]
+
+
+class SlowProxy:
+    """A TCP proxy to PostgreSQL that holds every server reply for `delay` seconds (a slow link)."""
+
+    def __init__(self, upstream_port: int, delay: float) -> None:
+        self.upstream_port, self.delay = upstream_port, delay
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client = self.listener.accept()[0]
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.upstream_port))
+            threading.Thread(target=self._pump, args=(client, server, 0.0), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, self.delay), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket, delay: float) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                time.sleep(delay)
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_slow_database_fails_within_the_lambda_time_left(world: World) -> None:
+    # Given a link where every reply takes 0.3 s: ~20 catalog queries would need ~8 s in all,
+    # although each one is far below the statement timeout
+    proxy = SlowProxy(world.server.embedded.port, 0.3)  # type: ignore[union-attr]
+    world.set_secret(port=proxy.port)
+    try:
+        # When the Lambda has 8 s left (3 s for the database once 5 s are kept back)
+        started = time.monotonic()
+        result = world.invoke({"target": "prod"}, remaining_ms=8_000)
+        elapsed = time.monotonic() - started
+    finally:
+        proxy.close()
+    # Then the run gives up in time and says so
+    assert result["status"] == "failed" and result["error"]["category"] == "timeout"
+    assert "not done within 3.0 s" in result["error"]["reason"]
+    assert elapsed < 5
+    (envelope,) = world.messages()
+    assert attributes(envelope)["status"] == "failed"
 
 
 def test_a_repeated_failure_alerts_once(world: World) -> None:
