@@ -8,17 +8,22 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3_deployment as s3_deployment
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import alerting, nag, network, operations, querying, scheduling, storage
+from infra.assets import ROOT
 from infra.config import CONTEXT_FILE_KEY, CONTEXT_KEY, DeployConfig, config_from_context
-from infra.monitor import create_monitor
+from infra.monitor import Monitor, create_monitor
 from pgdrift import contract
+from pgdrift.errors import ConfigError
 
 POWERTOOLS_ACCOUNT = "017000801446"  # the Powertools for AWS Lambda team's public layer account
 
 
 class PgDriftStack(cdk.Stack):
+    """Everything one configuration deploys; the constructs live in the sibling modules."""
+
     def __init__(self, scope: Construct, construct_id: str, config: DeployConfig, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, env=cdk.Environment(account=config.account, region=config.region),
                          description="pgdrift: PostgreSQL schema-drift monitor", **kwargs)
@@ -26,28 +31,18 @@ class PgDriftStack(cdk.Stack):
         log_bucket = storage.create_log_bucket(self, config.retention)
         self.bucket = storage.create_data_bucket(self, key, log_bucket, config.retention)
         self.topic = alerting.create_topic(self, key)
-        monitor_network = network.create_network(self, config)
-        monitor = create_monitor(self, config, monitor_network, key, self.bucket, self.topic)
-        self.monitor_function = monitor.function
-        slack = alerting.create_slack_notifier(self, config.alerting, self.topic, key,
-                                               config.monitor.log_retention_days)
         layer = self._powertools_layer(config)
+        monitor = create_monitor(self, config, network.create_network(self, config), key, self.bucket, self.topic)
         monitor.function.add_layers(layer)
         alerting.restrict_publishers(self.topic, [monitor.role])
         alerting.subscribe_emails(self, self.topic, config.alerting.emails)
-        schedule_queue = scheduling.create_schedules(self, config, monitor.function, key)
-        querying.create_query_resources(self, config, self.bucket, key)
-        queues = [("MonitorDeadLetterQueue", monitor.dead_letter_queue), ("ScheduleDeadLetterQueue", schedule_queue)]
-        operations.create_function_alarms(self, "Monitor", monitor.function, self.topic)
+        slack = alerting.create_slack_notifier(self, config.alerting, self.topic, key,
+                                               config.monitor.log_retention_days)
         if slack is not None:
             slack.function.add_layers(layer)
-            operations.create_function_alarms(self, "Slack", slack.function, self.topic)
-            queues += [(f"SlackQueue{index}", queue) for index, queue in enumerate(slack.dead_letter_queues)]
-        operations.create_queue_alarms(self, queues, self.topic)
-        for target in config.targets:
-            operations.create_heartbeat_alarm(self, target, self.topic)
-            if config.monitor.dashboards:
-                operations.create_dashboard(self, config, target)
+        schedule_queue = scheduling.create_schedules(self, config, monitor.function, key)
+        querying.create_query_resources(self, config, self.bucket, key)
+        self._operations(config, monitor, slack, schedule_queue)
         if config.expected_artifacts_path:
             self._deploy_expected_artifacts(config.expected_artifacts_path)
         cdk.CfnOutput(self, "BucketName", value=self.bucket.bucket_name)
@@ -55,6 +50,20 @@ class PgDriftStack(cdk.Stack):
         cdk.CfnOutput(self, "MonitorFunctionName", value=monitor.function.function_name)
         cdk.CfnOutput(self, "MonitorRoleArn", value=monitor.role.role_arn,
                       description="trust this role from cross-account target roles (assume_role_arn)")
+
+    def _operations(self, config: DeployConfig, monitor: Monitor, slack: alerting.SlackNotifier | None,
+                    schedule_queue: sqs.IQueue) -> None:
+        """Alarms into the topic (errors, throttles, DLQ depth, heartbeats) and the dashboards."""
+        queues = [("MonitorDeadLetterQueue", monitor.dead_letter_queue), ("ScheduleDeadLetterQueue", schedule_queue)]
+        operations.create_function_alarms(self, "Monitor", monitor.function, self.topic)
+        if slack is not None:
+            operations.create_function_alarms(self, "Slack", slack.function, self.topic)
+            queues += [(f"SlackQueue{index}", queue) for index, queue in enumerate(slack.dead_letter_queues)]
+        operations.create_queue_alarms(self, queues, self.topic)
+        for target in config.targets:
+            operations.create_heartbeat_alarm(self, target, self.topic)
+            if config.monitor.dashboards:
+                operations.create_dashboard(self, config, target)
 
     def _powertools_layer(self, config: DeployConfig) -> lambda_.ILayerVersion:
         """Powertools comes from its public layer: AWS-maintained, not in our asset (see docs)."""
@@ -64,7 +73,11 @@ class PgDriftStack(cdk.Stack):
 
     def _deploy_expected_artifacts(self, path: str) -> None:
         """Optional: upload a local directory of artifacts to expected/ at deploy time (CI is better)."""
-        s3_deployment.BucketDeployment(self, "ExpectedArtifacts", sources=[s3_deployment.Source.asset(path)],
+        directory = ROOT / path  # relative to the project; an absolute path stays as it is
+        if not directory.is_dir():
+            raise ConfigError(f"reading pgdrift config: expected_artifacts_path: {directory} is not a directory",
+                              "build the artifacts first (pgdrift expected build) or remove the key")
+        s3_deployment.BucketDeployment(self, "ExpectedArtifacts", sources=[s3_deployment.Source.asset(str(directory))],
                                        destination_bucket=self.bucket,
                                        destination_key_prefix=contract.PREFIX_EXPECTED, prune=False,
                                        retain_on_delete=True)

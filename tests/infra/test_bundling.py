@@ -3,16 +3,14 @@ through a full `python app.py` synth, checked for content and the unzipped size 
 
 from __future__ import annotations
 
-import json
 import struct
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from infra.assets import directory_size
 from pgdrift import contract
-from tests.infra.synth import ROOT, TEST_CONFIG, synth_with_python
+from tests.infra.synth import synth_test_stack
 
 pytestmark = pytest.mark.infra
 
@@ -22,22 +20,14 @@ EM_AARCH64 = 183  # ELF e_machine of arm64
 
 @pytest.fixture(scope="module")
 def assets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Function logical-id prefix -> its bundled asset directory in cdk.out."""
-    work = tmp_path_factory.mktemp("bundled")
-    ca_bundle = work / "ca.pem"
-    ca_bundle.write_text("-----BEGIN CERTIFICATE-----\nplaceholder for the RDS CA bundle\n-----END CERTIFICATE-----\n")
-    document = json.loads((ROOT / TEST_CONFIG).read_text())["pgdrift"]
-    document["monitor"]["ca_bundle"] = str(ca_bundle)  # absolute: used as is
-    del document["expected_artifacts_path"]
-    outdir = work / "cdk.out"
-    result = synth_with_python(outdir, {"pgdrift": json.dumps(document)})
-    assert result.returncode == 0, result.stderr[-3000:]
-    template: dict[str, Any] = json.loads((outdir / "pgdrift-test.template.json").read_text())
+    """Function logical-id prefix -> its bundled asset directory in cdk.out (the same synth as
+    test_stack.py's: tests/infra/config.json through `python app.py` with real bundling)."""
+    synthesized = synth_test_stack(tmp_path_factory)
     found = {}
-    for name, body in template["Resources"].items():
+    for name, body in synthesized.template["Resources"].items():
         if body["Type"] == "AWS::Lambda::Function":
             asset_hash = body["Properties"]["Code"]["S3Key"].removesuffix(".zip")
-            found[name] = outdir / f"asset.{asset_hash}"
+            found[name] = synthesized.outdir / f"asset.{asset_hash}"
     return found
 
 

@@ -17,7 +17,7 @@ from infra.config import read_config_file
 from pgdrift import contract
 from pgdrift.report import SEVERITIES
 from pgdrift.store import RunRecord
-from tests.infra.synth import ROOT, TEST_CONFIG, Synthesized, synth_test_config
+from tests.infra.synth import ROOT, TEST_CONFIG, Synthesized, synth_test_stack
 
 pytestmark = pytest.mark.infra
 
@@ -30,7 +30,7 @@ STAR_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "ec2:Create
 
 @pytest.fixture(scope="module")
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synth_test_config(tmp_path_factory.mktemp("cdk.out"))
+    return synth_test_stack(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
