@@ -44,9 +44,10 @@ def webhook_url() -> str:
         raise ConfigError(f"posting to Slack: {ENV_SLACK_SECRET_ARN} is not set", "The stack sets it")
     try:
         secret = parameters.get_secret(arn, transform="json", max_age=300)
-    except parameters.exceptions.GetParameterError:
-        raise ConfigError(f"posting to Slack: cannot read secret {arn}",
-                          "Check the ARN and secretsmanager:GetSecretValue permission") from None
+    except (parameters.exceptions.GetParameterError, parameters.exceptions.TransformParameterError):
+        raise ConfigError(f"posting to Slack: cannot read secret {arn} as JSON",
+                          "Check the ARN, secretsmanager:GetSecretValue and that it holds {\"webhook_url\": ...}"
+                          ) from None
     if not isinstance(secret, dict) or not secret.get("webhook_url"):
         raise ConfigError(f"posting to Slack: secret {arn} has no webhook_url",
                           'Store {"webhook_url": "https://hooks.slack.com/services/..."}')
@@ -64,7 +65,12 @@ def post(client: WebhookClient, notification: Notification) -> None:
 
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    client = WebhookClient(webhook_url(), timeout=10, logger=_sdk_logger, retry_handlers=list(RETRY_HANDLERS))
+    try:
+        url = webhook_url()
+    except PgDriftError as error:
+        logger.error("Slack notifier misconfigured; raising so the message is kept", extra={"reason": str(error)})
+        raise
+    client = WebhookClient(url, timeout=10, logger=_sdk_logger, retry_handlers=list(RETRY_HANDLERS))
     posted = 0
     for record in event.get("Records", ()):
         notification = Notification.from_json(record["Sns"]["Message"])

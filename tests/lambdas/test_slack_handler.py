@@ -7,6 +7,7 @@ Normal drift, a 300-finding drift (Slack's block limits hold), a 429 then succes
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import pytest
 from moto import mock_aws
 
 from pgdrift.alerting import Notification, NotifiedFinding, NotifiedMigration
+from pgdrift.errors import ConfigError
 from pgdrift.render.slack import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT, render_slack
 from tests.lambdas.conftest import FakeContext
 
@@ -164,4 +166,12 @@ def test_a_message_not_from_pgdrift_is_a_clear_error(slack: Any, sink: Sink) -> 
     event = {"Records": [{"Sns": {"Message": "hello"}}]}
     with pytest.raises(Exception, match="not published by the pgdrift monitor"):
         invoke(slack, event)
+    assert sink.bodies == []
+
+
+def test_a_secret_without_webhook_url_raises_a_clear_error(slack: Any, sink: Sink) -> None:
+    arn = os.environ["PGDRIFT_SLACK_SECRET_ARN"]
+    boto3.client("secretsmanager").put_secret_value(SecretId=arn, SecretString='{"url": "x"}')
+    with pytest.raises(ConfigError, match="has no webhook_url"):
+        invoke(slack, sns_event(notification()))
     assert sink.bodies == []
