@@ -77,6 +77,9 @@ def monitor_environment(config: DeployConfig, bucket_name: str, topic_arn: str) 
     }
     if config.monitor.ca_bundle:
         environment[contract.ENV_CA_BUNDLE] = f"/var/task/{CA_BUNDLE_NAME}"
+    if any(target.assume_role_arn for target in config.targets):
+        # The regional STS endpoint is the one the VPC endpoint serves; older SDK defaults use the global one.
+        environment["AWS_STS_REGIONAL_ENDPOINTS"] = "regional"
     # Validate with the monitor's own parser (tokens stand in for names CloudFormation fills in).
     parse_settings({**environment, contract.ENV_BUCKET: "bucket", contract.ENV_TOPIC_ARN: "topic"})
     _check_environment_size(environment)

@@ -53,8 +53,10 @@ def test_template_handlers_are_the_contract_handlers(cli_template: dict[str, Any
 @pytest.mark.infra
 def test_template_environment_keys_are_contract_names(cli_template: dict[str, Any]) -> None:
     monitor = _function(cli_template, "MonitorFunction")["Environment"]["Variables"]
+    # AWS_STS_REGIONAL_ENDPOINTS: the example has a cross-account target (an SDK setting, not ours).
     assert set(monitor) == {contract.ENV_TARGETS, contract.ENV_BUCKET, contract.ENV_TOPIC_ARN,
-                            contract.ENV_REMINDER_HOURS, contract.ENV_CA_BUNDLE} | POWERTOOLS_VARIABLES
+                            contract.ENV_REMINDER_HOURS, contract.ENV_CA_BUNDLE,
+                            "AWS_STS_REGIONAL_ENDPOINTS"} | POWERTOOLS_VARIABLES
     assert monitor["POWERTOOLS_METRICS_NAMESPACE"] == contract.METRICS_NAMESPACE
     assert monitor["POWERTOOLS_SERVICE_NAME"] == contract.SERVICE_NAME
     assert [target["name"] for target in json.loads(monitor[contract.ENV_TARGETS])] == [
