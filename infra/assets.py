@@ -26,14 +26,14 @@ def build_asset_directory(requirements: Path, output_dir: Path, extra_files: Map
     extra files (asset-relative name -> local file, e.g. the RDS CA bundle)."""
     if not requirements.is_file():
         raise ConfigError(f"bundling the Lambda asset: requirements file {requirements} not found",
-                          "create it or check the path in infra/")
+                          "Create it or check the path in infra/")
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
                "--target", str(output_dir), *PIP_PLATFORM, "--requirement", str(requirements)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise ConfigError(f"bundling the Lambda asset: pip install -r {requirements} failed: "
                           f"{result.stderr.strip()[-800:]}",
-                          "check that every requirement has a manylinux2014_aarch64 / cp312 wheel on PyPI")
+                          "Check that every requirement has a manylinux2014_aarch64 / cp312 wheel on PyPI")
     for package in SOURCE_PACKAGES:
         shutil.copytree(ROOT / package, output_dir / package, ignore=IGNORED, dirs_exist_ok=True)
     for name, source in (extra_files or {}).items():

@@ -400,7 +400,7 @@ def _read_network(value: Any, path: str, vpc_id: str) -> Network:
     reader = _Reader(value, path, ("availability_zones", "vpc_endpoints", "route_table_ids",
                                    "s3_prefix_list_id", "https_egress_cidr"))
     endpoints = reader.boolean("vpc_endpoints", True)
-    network = Network(
+    return Network(
         vpc_id=vpc_id,
         availability_zones=reader.strings("availability_zones", AVAILABILITY_ZONE, non_empty=True),
         vpc_endpoints=endpoints,
@@ -408,7 +408,6 @@ def _read_network(value: Any, path: str, vpc_id: str) -> Network:
         s3_prefix_list_id=reader.string("s3_prefix_list_id", PREFIX_LIST_ID, required=endpoints),
         https_egress_cidr=reader.string("https_egress_cidr", CIDR, required=not endpoints),
     )
-    return network
 
 
 def _read_monitor(value: Any, path: str) -> Monitor:
@@ -470,7 +469,7 @@ def _check_rules_supported(target: Target, index: int) -> None:
             raise ConfigError(
                 f"reading pgdrift config: targets[{index}].{key}: the monitor Lambda does not apply "
                 f"{key.replace('_', ' ')} yet (pgdrift.settings has no field for them)",
-                "remove them from the deployment config; use them with `pgdrift check --config drift.toml`")
+                "Remove them from the deployment config; use them with `pgdrift check --config drift.toml`")
 
 
 def read_config_file(path: Path) -> DeployConfig:
@@ -478,12 +477,12 @@ def read_config_file(path: Path) -> DeployConfig:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(f"reading pgdrift config file {path}: {error.strerror}",
-                          f"create it (copy cdk.context.example.json) or fix context {CONTEXT_FILE_KEY}") from None
+                          f"Create it (copy cdk.context.example.json) or fix context {CONTEXT_FILE_KEY}") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ConfigError(f"reading pgdrift config file {path}: invalid JSON at line {error.lineno}",
-                          "fix the JSON syntax") from None
+                          "Fix the JSON syntax") from None
     # Accept either the bare object or a cdk.context-style {"pgdrift": {...}} wrapper.
     if isinstance(document, Mapping) and CONTEXT_KEY in document:
         document = document[CONTEXT_KEY]
@@ -509,12 +508,12 @@ def config_from_context(context: Mapping[str, Any], root: Path) -> DeployConfig:
         file_name = context.get(CONTEXT_FILE_KEY)
         if not file_name:
             raise ConfigError(f"reading pgdrift config: neither context {CONTEXT_KEY} nor {CONTEXT_FILE_KEY} is set",
-                              "pass -c pgdrift:config_file=<file> or set it in cdk.json")
+                              "Pass -c pgdrift:config_file=<file> or set it in cdk.json")
         return read_config_file(root / str(file_name))
     if isinstance(inline, str):  # `-c pgdrift=...` on the command line arrives as a JSON string
         try:
             inline = json.loads(inline)
         except json.JSONDecodeError:
             raise ConfigError("reading pgdrift config: context pgdrift is not valid JSON",
-                              "pass a JSON object") from None
+                              "Pass a JSON object") from None
     return parse_config(inline)

@@ -81,7 +81,12 @@ def monitor_environment(config: DeployConfig, bucket_name: str, topic_arn: str) 
         # The regional STS endpoint is the one the VPC endpoint serves; older SDK defaults use the global one.
         environment["AWS_STS_REGIONAL_ENDPOINTS"] = "regional"
     # Validate with the monitor's own parser (tokens stand in for names CloudFormation fills in).
-    parse_settings({**environment, contract.ENV_BUCKET: "bucket", contract.ENV_TOPIC_ARN: "topic"})
+    try:
+        parse_settings({**environment, contract.ENV_BUCKET: "bucket", contract.ENV_TOPIC_ARN: "topic"})
+    except ConfigError as error:
+        raise ConfigError(f"checking the targets with the monitor's own settings parser: {error}",
+                          "In the pgdrift config, fix the target's tls/alert/schemas or set monitor.ca_bundle",
+                          ) from None
     _check_environment_size(environment)
     return environment
 
@@ -96,7 +101,7 @@ def _check_environment_size(environment: dict[str, str]) -> None:
         raise ConfigError(
             f"rendering the monitor's environment: {contract.ENV_TARGETS} makes it up to {size} bytes, over "
             f"Lambda's {LAMBDA_ENVIRONMENT_BYTES}-byte limit (about {per_target} bytes per target)",
-            "split the targets across stacks with distinct stack_name values (docs/deploying.md, 'Scale')")
+            "Split the targets across stacks with distinct stack_name values (docs/deploying.md, 'Scale')")
 
 
 def create_monitor(scope: Construct, config: DeployConfig, network: MonitorNetwork, key: kms.IKey,

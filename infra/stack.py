@@ -76,7 +76,7 @@ class PgDriftStack(cdk.Stack):
         directory = ROOT / path  # relative to the project; an absolute path stays as it is
         if not directory.is_dir():
             raise ConfigError(f"reading pgdrift config: expected_artifacts_path: {directory} is not a directory",
-                              "build the artifacts first (pgdrift expected build) or remove the key")
+                              "Build the artifacts first (pgdrift expected build) or remove the key")
         s3_deployment.BucketDeployment(self, "ExpectedArtifacts", sources=[s3_deployment.Source.asset(str(directory))],
                                        destination_bucket=self.bucket,
                                        destination_key_prefix=contract.PREFIX_EXPECTED, prune=False,

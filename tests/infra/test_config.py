@@ -140,4 +140,4 @@ def test_monitor_environment_fits_lambdas_4_kb_or_says_to_split() -> None:
     monitor_environment(parse_config(_with_targets(8)), "bucket", "topic")
     with pytest.raises(ConfigError, match="over Lambda's 4096-byte limit") as raised:
         monitor_environment(parse_config(_with_targets(14)), "bucket", "topic")
-    assert "split the targets across stacks" in str(raised.value)
+    assert "Split the targets across stacks" in str(raised.value)
