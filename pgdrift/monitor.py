@@ -65,7 +65,7 @@ class Store(Protocol):
     def put_if_absent(self, key: str, body: bytes, content_type: str = ...) -> bool: ...
     def get(self, key: str) -> bytes: ...
     def read_state(self, target: str) -> tuple[AlertState | None, str | None]: ...
-    def write_state(self, target: str, state: AlertState, etag: str | None) -> bool: ...
+    def write_state(self, target: str, state: AlertState, etag: str | None) -> str | None: ...
 
 
 class Publisher(Protocol):
@@ -222,15 +222,40 @@ def store_reports(store: Store, report: Report, target: str, context: RunContext
     return keys
 
 
-def commit_decision(store: Store, target: Target, outcome: Outcome, context: RunContext) -> Decision:
+@dataclass(frozen=True)
+class Committed:
+    """A decision stored as the alert state, with what it replaced (to undo a failed publish)."""
+
+    decision: Decision
+    previous: AlertState | None
+    etag: str | None  # of the state this run wrote; None when it wrote nothing
+
+
+def commit_decision(store: Store, target: Target, outcome: Outcome, context: RunContext) -> Committed:
     """Decide and store the alert state with compare-and-swap; a lost race re-reads and re-decides."""
     for _ in range(STATE_WRITE_ATTEMPTS):
         previous, etag = store.read_state(target.name)
         decision = decide(previous, outcome, context.run_id, context.now, target.alert.reminder_hours)
-        if decision.state == previous or store.write_state(target.name, decision.state, etag):
-            return decision
+        if decision.state == previous:
+            return Committed(decision, previous, None)
+        written = store.write_state(target.name, decision.state, etag)
+        if written is not None:
+            return Committed(decision, previous, written)
     raise PgDriftError(f"updating the alert state of target {target.name}: {STATE_WRITE_ATTEMPTS} "
                        "concurrent runs kept changing it", "Check for a runaway schedule invoking the monitor")
+
+
+def publish_committed(store: Store, target: str, committed: Committed, publisher: Publisher,
+                      notification: Notification) -> None:
+    """Publish; if that fails, put the previous alert state back, so that Lambda's retry of this
+    invocation (same run id) alerts instead of finding the alert already recorded."""
+    try:
+        publisher.publish(notification)
+    except PgDriftError:
+        if committed.etag is not None:
+            with contextlib.suppress(PgDriftError):
+                store.write_state(target, committed.previous or AlertState(status="clean"), committed.etag)
+        raise
 
 
 def write_record(store: Store, record: RunRecord) -> str:
@@ -305,26 +330,27 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
     record_key = write_record(store, record)
     alert = None
     if request.notify:
-        decision = commit_decision(store, target, Outcome(alerting_findings(report, target.alert.min_severity)),
-                                   context)
-        alert = _publish_report(publisher, decision, report, target.name, context, store.bucket, reports["html"])
+        committed = commit_decision(store, target, Outcome(alerting_findings(report, target.alert.min_severity)),
+                                    context)
+        alert = _publish_report(store, publisher, committed, report, target.name, context, reports["html"])
     body = report_json(report) | {"s3": {"snapshot": key, "snapshot_created": created, "record": record_key,
                                          "reports": reports}, "alert": alert}
     return RunResult(ok=True, body=body, record=record, alert=alert, metrics=_metrics(report, snapshot_ms))
 
 
-def _publish_report(publisher: Publisher | None, decision: Decision, report: Report, target: str,
-                    context: RunContext, bucket: str, html_key: str) -> str | None:
+def _publish_report(store: Store, publisher: Publisher | None, committed: Committed, report: Report,
+                    target: str, context: RunContext, html_key: str) -> str | None:
+    decision = committed.decision
     if decision.alert is None or publisher is None:
         return None
-    notification = notify_report(decision, report, target, context.run_id, context.now.isoformat(),
-                                 report_key=html_key, report_url=console_url(bucket, html_key, context.region))
-    publisher.publish(notification)
+    notification = notify_report(decision, report, target, context.run_id, context.now.isoformat(), report_key=html_key,
+                                 report_url=console_url(store.bucket, html_key, context.region))
+    publish_committed(store, target, committed, publisher, notification)
     return decision.alert
 
 
 def _failure_decision(store: Store, target: Target | None, error: PgDriftError,
-                      context: RunContext) -> Decision | None:
+                      context: RunContext) -> Committed | None:
     """The alert-state decision for a failure; None (always alert) when there is no usable state."""
     if target is None:
         return None
@@ -347,9 +373,13 @@ def report_failure(error: PgDriftError, target: Target | None, target_name: str,
     with contextlib.suppress(PgDriftError):  # the alert below still goes out
         record_key = write_record(store, record)
     if notify and publisher is not None:
-        decision = _failure_decision(store, target, error, context)
-        if decision is None or decision.alert is not None:
-            publisher.publish(notify_failure(error, target_name, context.run_id, context.now.isoformat()))
+        committed = _failure_decision(store, target, error, context)
+        notification = notify_failure(error, target_name, context.run_id, context.now.isoformat())
+        if committed is None:
+            publisher.publish(notification)
+            alert = "failed"
+        elif committed.decision.alert is not None:
+            publish_committed(store, target_name, committed, publisher, notification)
             alert = "failed"
     body = {"status": "failed", "target": target_name, "error": {"category": error.category,
             "reason": str(error.args[0]) if error.args else "", "remedy": error.remedy},

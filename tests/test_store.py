@@ -88,12 +88,13 @@ def test_missing_object_is_a_clear_error(store: S3Store) -> None:
 
 def test_state_compare_and_swap(store: S3Store) -> None:
     assert store.read_state("prod") == (None, None)
-    assert store.write_state("prod", AlertState(status="clean"), None) is True
-    assert store.write_state("prod", AlertState(status="drift"), None) is False  # exists already
+    created = store.write_state("prod", AlertState(status="clean"), None)
+    assert created is not None
+    assert store.write_state("prod", AlertState(status="drift"), None) is None  # exists already
     state, etag = store.read_state("prod")
-    assert state == AlertState(status="clean")
-    assert store.write_state("prod", AlertState(status="drift"), etag) is True
-    assert store.write_state("prod", AlertState(status="failed"), etag) is False  # stale etag
+    assert state == AlertState(status="clean") and etag == created
+    assert store.write_state("prod", AlertState(status="drift"), etag) not in (None, etag)
+    assert store.write_state("prod", AlertState(status="failed"), etag) is None  # stale etag
     assert store.read_state("prod")[0] == AlertState(status="drift")
 
 
@@ -123,7 +124,7 @@ def test_concurrent_runs_alert_once(store: S3Store) -> None:
     def run(index: int) -> None:
         context = RunContext(run_id=f"run-{index}", remaining_ms=lambda: 60_000, now=MOMENT)
         decisions[index] = commit_decision(writers[index], target, Outcome({"table|unexpected|public.t|": "low"}),
-                                           context)
+                                           context).decision
 
     threads = [threading.Thread(target=run, args=(index,)) for index in range(2)]
     # When both commit their decision at the same time

@@ -97,15 +97,15 @@ class S3Store:
         body, etag = found
         return AlertState.from_json(body), etag
 
-    def write_state(self, target: str, state: AlertState, etag: str | None) -> bool:
-        """Compare-and-swap: False when another run changed the state since we read it."""
+    def write_state(self, target: str, state: AlertState, etag: str | None) -> str | None:
+        """Compare-and-swap: the new ETag, or None when another run changed the state since we read it."""
         condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
         key = state_key(target)
         try:
-            self.client.put_object(Bucket=self.bucket, Key=key, Body=state.to_json().encode("utf-8"),
-                                   ContentType="application/json", **condition)
+            response = self.client.put_object(Bucket=self.bucket, Key=key, Body=state.to_json().encode("utf-8"),
+                                              ContentType="application/json", **condition)
         except Exception as error:
             if _code(error) in _CONFLICT_CODES:
-                return False
+                return None
             raise _fail(f"writing {self.uri(key)}", error) from None
-        return True
+        return str(response["ETag"])

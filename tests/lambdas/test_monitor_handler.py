@@ -358,6 +358,27 @@ def test_a_slow_database_fails_within_the_lambda_time_left(world: World) -> None
     assert attributes(envelope)["status"] == "failed"
 
 
+def test_a_failed_publish_is_retried_by_lambda_without_losing_the_alert(world: World,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from lambdas.monitor import handler
+    from pgdrift.errors import PgDriftError
+
+    # Given drift and a topic the function cannot publish to
+    execute(world.dsn, "CREATE INDEX providers_name_idx ON providers (full_name)")
+    topic = os.environ["PGDRIFT_TOPIC_ARN"]
+    monkeypatch.setenv("PGDRIFT_TOPIC_ARN", topic + "-deleted")
+    handler.runtime.cache_clear()
+    # When the run cannot publish, the invocation fails (so Lambda retries it) ...
+    with pytest.raises(PgDriftError, match="publishing the failed alert"):
+        world.invoke({"target": "prod"}, request_id="run-9")
+    # ... and Lambda's retry of the same invocation, with the topic back, sends the alert once
+    monkeypatch.setenv("PGDRIFT_TOPIC_ARN", topic)
+    handler.runtime.cache_clear()
+    assert world.invoke({"target": "prod"}, request_id="run-9")["alert"] == "drift"
+    assert [attributes(envelope)["status"] for envelope in world.messages()] == ["drift"]
+    assert world.invoke({"target": "prod"}, request_id="run-9")["alert"] is None
+
+
 def test_a_repeated_failure_alerts_once(world: World) -> None:
     world.set_secret(port=_closed_port())
     assert world.invoke({"target": "prod"})["alert"] == "failed"
