@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 
+from infra.bundling import skip_bundling
 from infra.config import (
     MAX_PERIOD_MINUTES,
     config_from_context,
@@ -22,6 +24,7 @@ from infra.operations import heartbeat_window
 from pgdrift import contract
 from pgdrift.errors import ConfigError
 from pgdrift.settings import parse_settings
+from tests.infra.synth import synth_with_python
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "cdk.context.example.json"
@@ -141,3 +144,26 @@ def test_monitor_environment_fits_lambdas_4_kb_or_says_to_split() -> None:
     with pytest.raises(ConfigError, match="over Lambda's 4096-byte limit") as raised:
         monitor_environment(parse_config(_with_targets(14)), "bucket", "topic")
     assert "Split the targets across stacks" in str(raised.value)
+
+
+def test_app_py_stops_with_the_config_error_and_exit_code_2(tmp_path: Path) -> None:
+    # Given a config with a bad port, `python app.py` prints the message naming the key and exits 2.
+    document = example_document()
+    document["targets"][0]["port"] = 0
+    result = synth_with_python(tmp_path / "cdk.out", {"pgdrift": json.dumps(document)})
+    assert result.returncode == 2
+    assert "pgdrift: reading pgdrift config: targets[0].port: expected an integer from 1 to 65535" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("context", "environment", "skipped"), [
+    ({}, {}, False), ({"pgdrift:skip_bundling": True}, {}, True), ({"pgdrift:skip_bundling": "true"}, {}, True),
+    ({}, {"PGDRIFT_SKIP_BUNDLING": "1"}, True), ({}, {"PGDRIFT_SKIP_BUNDLING": "0"}, False),
+])
+def test_bundling_is_skipped_only_when_asked(monkeypatch: pytest.MonkeyPatch, context: dict[str, Any],
+                                             environment: dict[str, str], skipped: bool) -> None:
+    monkeypatch.delenv("PGDRIFT_SKIP_BUNDLING", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    stack = cdk.Stack(cdk.App(context=context), "Probe")
+    assert skip_bundling(stack) is skipped
