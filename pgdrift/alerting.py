@@ -214,6 +214,14 @@ class Notification:
                                "The SNS message was not published by the pgdrift monitor") from None
 
 
+def describe_identity(identity: str) -> str:
+    """A finding identity ("column|altered|public.t.c|type") as words ("altered column public.t.c (type)")."""
+    kind, change, name, attribute = [*identity.split("|"), "", "", "", ""][:4]
+    if kind == "migrations":
+        return f"migrations {change} (head {attribute})"
+    return f"{change} {kind} {name}" + (f" ({attribute})" if attribute else "")
+
+
 def _notified(change: Change, new: set[str]) -> NotifiedFinding:
     return NotifiedFinding(severity=change.severity, kind=change.kind, change=change.change,
                            object=change.object, attribute=change.attribute, reason=change.reason, cause=change.cause,

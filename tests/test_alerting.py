@@ -170,3 +170,11 @@ def test_sns_message_stays_under_the_size_limit_whatever_the_findings() -> None:
     assert len(body.encode("utf-8")) <= MAX_MESSAGE_BYTES
     carried = Notification.from_json(json.loads(body)["lambda"])
     assert 0 < len(carried.findings) < len(huge) and carried.total_findings == len(huge)
+
+
+def test_identities_read_as_words() -> None:
+    from pgdrift.alerting import describe_identity
+
+    assert describe_identity(A) == "altered column public.providers.npi (type)"
+    assert describe_identity(B) == "unexpected index public.providers_tmp_idx"
+    assert describe_identity("migrations|behind||b2") == "migrations behind (head b2)"

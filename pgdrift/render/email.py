@@ -6,7 +6,7 @@ their dates, and where the full report is. Pure: a `Notification` in, text out.
 
 from __future__ import annotations
 
-from pgdrift.alerting import Notification, NotifiedFinding
+from pgdrift.alerting import Notification, NotifiedFinding, describe_identity
 
 TOP_FINDINGS = 15
 _TITLES = {
@@ -66,6 +66,15 @@ def _findings(notification: Notification) -> list[str]:
     return lines + ([f"  ... and {more} more"] if more > 0 else [])
 
 
+def _cleared(notification: Notification) -> list[str]:
+    if not notification.cleared:
+        return []
+    lines = ["", "Cleared since the last alert:"]
+    lines += [f"  - {describe_identity(identity)}" for identity in notification.cleared[:TOP_FINDINGS]]
+    more = len(notification.cleared) - TOP_FINDINGS
+    return lines + ([f"  ... and {more} more"] if more > 0 else [])
+
+
 def _pending(notification: Notification) -> list[str]:
     if not notification.pending:
         return []
@@ -76,7 +85,7 @@ def _pending(notification: Notification) -> list[str]:
 def render_email(notification: Notification) -> str:
     lines = [subject(notification), "=" * len(subject(notification)), ""]
     lines += _summary(notification) + _revision_lines(notification)
-    lines += _findings(notification) + _pending(notification)
+    lines += _findings(notification) + _cleared(notification) + _pending(notification)
     lines += ["", f"Run {notification.run_id} at {notification.time}"]
     if notification.report_url:
         lines.append(f"Full report: {notification.report_url}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pgdrift.alerting import Notification, NotifiedFinding
+from pgdrift.alerting import Notification, NotifiedFinding, describe_identity
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -100,6 +100,13 @@ def _findings(notification: Notification) -> list[dict[str, Any]]:
     return _list_sections("Top findings", shown, max(notification.total_findings, len(shown)))
 
 
+def _cleared(notification: Notification) -> list[dict[str, Any]]:
+    if not notification.cleared:
+        return []
+    shown = [f"• ~{escape(describe_identity(identity))}~" for identity in notification.cleared[:TOP_FINDINGS]]
+    return _list_sections("Cleared since the last alert", shown, len(notification.cleared))
+
+
 def _pending(notification: Notification) -> list[dict[str, Any]]:
     if not notification.pending:
         return []
@@ -128,7 +135,7 @@ def render_slack(notification: Notification) -> dict[str, Any]:
         {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}},
         _section(f"{_ICONS[notification.status]} {_summary(notification)}"),
     ]
-    body = _findings(notification) + _pending(notification)
+    body = _findings(notification) + _cleared(notification) + _pending(notification)
     footer = _footer(notification)
     room = MAX_BLOCKS - len(blocks) - len(footer) - 1
     if body:

@@ -187,6 +187,7 @@ def test_drift_lifecycle_alerts_only_on_change(world: World, capfd: pytest.Captu
     (envelope,) = world.messages()
     assert attributes(envelope)["status"] == "resolved"
     assert "Cleared since the last alert: 2" in envelope["Message"]
+    assert "  - unexpected column public.providers.nickname" in envelope["Message"]
 
     # And the password never reached the logs, the bucket or the responses
     captured = capfd.readouterr()
