@@ -93,5 +93,9 @@ def create_slack_notifier(scope: Construct, alerting: Alerting, topic: sns.Topic
     role.allow(["sqs:SendMessage"], [function_queue.queue_arn])
     role.allow(["kms:GenerateDataKey", "kms:Decrypt"], [key.key_arn])  # the DLQ is encrypted with it
     # Messages SNS cannot hand to Lambda at all (throttled for too long) land in the delivery queue.
-    topic.add_subscription(subscriptions.LambdaSubscription(function, dead_letter_queue=delivery_queue))
+    # Only pgdrift's own messages (they carry the severity attribute): the notifier renders those
+    # and would fail on CloudWatch alarm notifications, which go to the email subscribers.
+    topic.add_subscription(subscriptions.LambdaSubscription(
+        function, dead_letter_queue=delivery_queue,
+        filter_policy={SEVERITY_ATTRIBUTE: sns.SubscriptionFilter.exists_filter()}))
     return SlackNotifier(function, (function_queue, delivery_queue))

@@ -198,6 +198,8 @@ def test_slack_notifier_is_outside_the_vpc_with_dlqs(resources: dict[str, Any]) 
     lambda_subscriptions = [body for body in of_type(resources, "AWS::SNS::Subscription").values()
                             if body["Protocol"] == "lambda"]
     assert len(lambda_subscriptions) == 1 and "deadLetterTargetArn" in lambda_subscriptions[0]["RedrivePolicy"]
+    # Alarm notifications (no severity attribute) are not the notifier's to render.
+    assert lambda_subscriptions[0]["FilterPolicy"] == {"severity": [{"exists": True}]}
 
 
 def test_no_wildcard_resource_except_for_actions_without_resource_level_permissions(
