@@ -252,6 +252,7 @@ FAILURES = {
     "secret deleted": ({}, {"target": "prod"}, "secret", "ResourceNotFoundException"),
     "malformed event": ({}, {"target": "prod", "mode": "explode"}, "config", "reading the invocation event: mode"),
     "unknown target": ({}, {"target": "staging"}, "config", "unknown target 'staging'"),
+    "event not an object": ({}, ["prod"], "config", "reading the invocation event"),
     "corrupt artifact": ({}, {"target": "prod"}, "corrupt_artifact", "not valid (gzip) JSON"),
     "hung database": ({"port": "silent"}, {"target": "prod"}, "timeout", "no answer from 127.0.0.1"),
 }
