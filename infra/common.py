@@ -60,12 +60,14 @@ class FunctionRole:
         self.policy.add_statements(iam.PolicyStatement(actions=actions, resources=resources))
 
 
-def function_role(scope: Construct, construct_id: str, log_group: logs.ILogGroup, description: str) -> FunctionRole:
+def function_role(scope: Construct, construct_id: str, log_group: logs.ILogGroup, description: str,
+                  tracing: bool = True) -> FunctionRole:
     """Logs to its own group only, and X-Ray traces (whose API has no resource-level permissions)."""
     role = iam.Role(scope, construct_id, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
                     description=description)
     policy = iam.ManagedPolicy(scope, f"{construct_id}Policy", roles=[role], description=description)
     function_role = FunctionRole(role, policy)
     function_role.allow(["logs:CreateLogStream", "logs:PutLogEvents"], [log_group.log_group_arn])
-    function_role.allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], ["*"])
+    if tracing:
+        function_role.allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], ["*"])
     return function_role

@@ -7,16 +7,13 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_s3_deployment as s3_deployment
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import alerting, nag, network, operations, querying, scheduling, storage
-from infra.assets import ROOT
 from infra.config import CONTEXT_FILE_KEY, CONTEXT_KEY, DeployConfig, config_from_context
+from infra.expected import deploy_expected_artifacts
 from infra.monitor import Monitor, create_monitor
-from pgdrift import contract
-from pgdrift.errors import ConfigError
 
 POWERTOOLS_ACCOUNT = "017000801446"  # the Powertools for AWS Lambda team's public layer account
 
@@ -44,7 +41,8 @@ class PgDriftStack(cdk.Stack):
         querying.create_query_resources(self, config, self.bucket, key)
         self._operations(config, monitor, slack, schedule_queue)
         if config.expected_artifacts_path:
-            self._deploy_expected_artifacts(config.expected_artifacts_path)
+            deploy_expected_artifacts(self, config.expected_artifacts_path, self.bucket, key,
+                                      config.monitor.log_retention_days)
         cdk.CfnOutput(self, "BucketName", value=self.bucket.bucket_name)
         cdk.CfnOutput(self, "TopicArn", value=self.topic.topic_arn)
         cdk.CfnOutput(self, "MonitorFunctionName", value=monitor.function.function_name)
@@ -70,17 +68,6 @@ class PgDriftStack(cdk.Stack):
         arn = (f"arn:{self.partition}:lambda:{self.region}:{POWERTOOLS_ACCOUNT}:layer:"
                f"AWSLambdaPowertoolsPythonV3-python312-arm64:{config.monitor.powertools_layer_version}")
         return lambda_.LayerVersion.from_layer_version_arn(self, "PowertoolsLayer", arn)
-
-    def _deploy_expected_artifacts(self, path: str) -> None:
-        """Optional: upload a local directory of artifacts to expected/ at deploy time (CI is better)."""
-        directory = ROOT / path  # relative to the project; an absolute path stays as it is
-        if not directory.is_dir():
-            raise ConfigError(f"reading pgdrift config: expected_artifacts_path: {directory} is not a directory",
-                              "Build the artifacts first (pgdrift expected build) or remove the key")
-        s3_deployment.BucketDeployment(self, "ExpectedArtifacts", sources=[s3_deployment.Source.asset(str(directory))],
-                                       destination_bucket=self.bucket,
-                                       destination_key_prefix=contract.PREFIX_EXPECTED, prune=False,
-                                       retain_on_delete=True)
 
 
 def build_app(app: cdk.App, root: Path) -> PgDriftStack:

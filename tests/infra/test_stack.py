@@ -77,7 +77,7 @@ def test_resource_counts(template: Template) -> None:
     template.resource_count_is("AWS::CloudWatch::Alarm", 4 + 4 + targets)
     template.resource_count_is("AWS::EC2::VPCEndpoint", 4)  # + STS: one target is cross-account
     template.resource_count_is("AWS::SNS::Subscription", 3)  # two emails + Slack
-    template.resource_count_is("AWS::IAM::Policy", 1)  # only the BucketDeployment provider's (CDK's own)
+    template.resource_count_is("AWS::IAM::Policy", 0)  # no inline policies anywhere (HIPAA)
 
 
 def test_key_rotates_and_encrypts_bucket_topic_queues_and_logs(resources: dict[str, Any]) -> None:
@@ -92,7 +92,7 @@ def test_key_rotates_and_encrypts_bucket_topic_queues_and_logs(resources: dict[s
     queues = of_type(resources, "AWS::SQS::Queue")
     assert queues and all(queue["KmsMasterKeyId"] == key_arn for queue in queues.values())
     log_groups = of_type(resources, "AWS::Logs::LogGroup")
-    assert len(log_groups) == 2 and all(group["KmsKeyId"] == key_arn for group in log_groups.values())
+    assert len(log_groups) == 3 and all(group["KmsKeyId"] == key_arn for group in log_groups.values())  # + upload
     assert {group["RetentionInDays"] for group in log_groups.values()} == {90}
 
 
@@ -316,9 +316,17 @@ def test_glue_table_projects_target_and_date_partitions(resources: dict[str, Any
     assert workgroup["WorkGroupConfiguration"]["EnforceWorkGroupConfiguration"] is True
 
 
-def test_expected_artifacts_upload_goes_to_the_expected_prefix(template: Template) -> None:
+def test_expected_artifacts_upload_goes_to_the_expected_prefix(template: Template,
+                                                              resources: dict[str, Any]) -> None:
     template.has_resource_properties("Custom::CDKBucketDeployment", {
         "DestinationBucketKeyPrefix": Match.string_like_regexp(f"^{contract.PREFIX_EXPECTED}"), "Prune": False})
+    # Its role writes only under expected/ and reads only its own asset object.
+    policy = _policy_of(resources, "ExpectedUploadRolePolicy")
+    assert [resource["Fn::Join"][1][1] for resource in _resources_for(policy, "s3:PutObject")] == [
+        f"/{contract.PREFIX_EXPECTED}*"]
+    [asset_object] = _resources_for(policy, "s3:GetObject")
+    assert json.dumps(asset_object).endswith('.zip"]]}'), asset_object
+    assert not _resources_for(policy, "s3:DeleteObject")
 
 
 # --- cdk-nag ---------------------------------------------------------------------------------
@@ -338,19 +346,11 @@ EXPECTED_ACKNOWLEDGEMENTS = {
     ("AccessLogBucket", "HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled"),
     ("AccessLogBucket", "HIPAA.Security::HIPAA.Security-S3DefaultEncryptionKMS"),
 }
-EXPECTED_BUCKET_DEPLOYMENT_FINDINGS = {
-    "AwsSolutions::AwsSolutions-L1",
-    "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-    "AWSLambdaBasicExecutionRole]",
-    *(f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]" for action in (
-        "s3:GetBucket*", "s3:GetObject*", "s3:List*", "s3:Abort*", "s3:DeleteObject*", "kms:GenerateDataKey*",
-        "kms:ReEncrypt*")),
-    "AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-{account}-{region}/*]",
-    "AwsSolutions::AwsSolutions-IAM5[Resource::<{data_bucket}.Arn>/*]",
-    "HIPAA.Security::HIPAA.Security-LambdaInsideVPC",
-    "HIPAA.Security::HIPAA.Security-IAMNoInlinePolicy",
-    "HIPAA.Security::HIPAA.Security-LambdaConcurrency",
-    "HIPAA.Security::HIPAA.Security-LambdaDLQ",
+EXPECTED_BUCKET_DEPLOYMENT_ACKNOWLEDGEMENTS = {
+    ("ExpectedUploadRolePolicy", "AwsSolutions::AwsSolutions-IAM5[Resource::<{data_bucket}.Arn>/expected/*]"),
+    *((nag.BUCKET_DEPLOYMENT, finding) for finding in (
+        "AwsSolutions::AwsSolutions-L1", "HIPAA.Security::HIPAA.Security-LambdaInsideVPC",
+        "HIPAA.Security::HIPAA.Security-LambdaConcurrency", "HIPAA.Security::HIPAA.Security-LambdaDLQ")),
 }
 
 
@@ -364,8 +364,8 @@ def test_cdk_nag_has_zero_unacknowledged_findings(synthesized: Synthesized) -> N
 
 def test_acknowledgements_are_exactly_the_listed_ones_each_with_a_specific_reason() -> None:
     assert {(item.path, item.finding) for item in nag.ACKNOWLEDGEMENTS} == EXPECTED_ACKNOWLEDGEMENTS
-    assert {item.finding for item in nag.BUCKET_DEPLOYMENT_ACKNOWLEDGEMENTS} == EXPECTED_BUCKET_DEPLOYMENT_FINDINGS
-    assert {item.path for item in nag.BUCKET_DEPLOYMENT_ACKNOWLEDGEMENTS} == {nag.BUCKET_DEPLOYMENT}
+    assert {(item.path, item.finding) for item in nag.BUCKET_DEPLOYMENT_ACKNOWLEDGEMENTS} == (
+        EXPECTED_BUCKET_DEPLOYMENT_ACKNOWLEDGEMENTS)
     reasons = [item.reason for item in nag.ACKNOWLEDGEMENTS + nag.BUCKET_DEPLOYMENT_ACKNOWLEDGEMENTS]
     assert all(len(reason) >= 50 for reason in reasons), "a reason must say why, specifically"
     assert len(set(reasons)) == len(reasons), "each acknowledgement needs its own reason"
