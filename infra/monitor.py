@@ -120,14 +120,15 @@ def create_monitor(scope: Construct, config: DeployConfig, network: MonitorNetwo
         reserved_concurrent_executions=settings.reserved_concurrency,
         vpc=network.vpc, vpc_subnets=_subnets(network), security_groups=[network.security_group],
         role=role.for_function, log_group=log_group, tracing=lambda_.Tracing.ACTIVE,
-        dead_letter_queue=dead_letter_queue, retry_attempts=0,  # the scheduler retries; runs are idempotent
+        # No Lambda retries: a failed run already alerts ("monitor failed"), and the next run comes soon.
+        dead_letter_queue=dead_letter_queue, retry_attempts=0,
         max_event_age=cdk.Duration.hours(1),
         environment=monitor_environment(config, bucket.bucket_name, topic.topic_arn),
     )
     _grant_monitor(role, config, bucket, key, topic)
     role.allow(["sqs:SendMessage"], [dead_letter_queue.queue_arn])
-    # Lambda manages the function's network interfaces with the execution role; Describe* has no
-    # resource-level permissions, and the rest are checked against the function's own subnets/groups.
+    # Lambda manages the function's network interfaces with the execution role, before the function
+    # exists; as in AWSLambdaVPCAccessExecutionRole these take "*" (Describe* has no resource level).
     role.allow(["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
                 "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
                ["*"])
