@@ -394,43 +394,29 @@ def check(
     """The drift report of a live database against a ledger (with migration status) or a snapshot."""
     source = live.meta.source or live.meta.database
     if isinstance(expected, Snapshot):
-        changes = drift.analyze(expected, live, config)
+        expected_source = expected.meta.source or "expected"
         report = drift.make_report(
             expected,
             live,
-            changes,
-            expected_source=expected.meta.source or "expected",
+            drift.analyze(expected, live, config),
+            expected_source=expected_source,
             actual_source=source,
             now=now,
         )
         return _finish(
             report,
-            _side(expected, expected.meta.source or "expected", ()),
+            _side(expected, expected_source, ()),
             _side(live, source, live.meta.alembic.revisions),
             "Schema drift report",
         )
     ledger = expected
     position = locate(live, ledger)
     head = ledger.expected_at(None)
-    if not position.known:
-        changes = _attribute(drift.analyze(head, live, config), ledger, ledger.ancestors(None), None)
-        status = _status(ledger, position, ledger.heads, (), None)
+    if position.known:
+        changes, status = _against_live_revision(live, ledger, position, head, config)
     else:
-        expected_live = ledger.expected_at(position.revisions)
-        applied = ledger.ancestors(position.revisions)
-        pending = ledger.pending(position.revisions)
-        out_of_band = _attribute(drift.analyze(expected_live, live, config), ledger, applied, OUT_OF_BAND)
-        to_head = _attribute(
-            drift.analyze(head, expected_live, config), ledger, {r.id for r in pending}, PENDING
-        )
-        changes = out_of_band + to_head
-        status = _status(
-            ledger,
-            position,
-            ledger.heads,
-            pending_migrations(ledger, pending, expected_live, live),
-            len(pending),
-        )
+        changes = _attribute(drift.analyze(head, live, config), ledger, ledger.ancestors(None), None)
+        status = _status(ledger, position, (), None)
     report = drift.make_report(
         head,
         live,
@@ -440,32 +426,42 @@ def check(
         migrations=status,
         now=now,
     )
+    head_source = f"{ledger.source} (head {', '.join(ledger.heads)})"
     return _finish(
         report,
-        _side(head, f"{ledger.source} (head {', '.join(ledger.heads)})", ledger.heads),
+        _side(head, head_source, ledger.heads),
         _side(live, source, position.revisions),
         "Schema drift report",
     )
 
 
+def _against_live_revision(
+    live: Snapshot, ledger: Ledger, position: Position, head: Snapshot, config: Any
+) -> tuple[list[Change], MigrationStatus]:
+    """Out-of-band drift against the expected schema at the live revision, plus what is pending."""
+    expected_live = ledger.expected_at(position.revisions)
+    pending = ledger.pending(position.revisions)
+    applied = ledger.ancestors(position.revisions)
+    out_of_band = _attribute(drift.analyze(expected_live, live, config), ledger, applied, OUT_OF_BAND)
+    to_head = _attribute(drift.analyze(head, expected_live, config), ledger, {r.id for r in pending}, PENDING)
+    status = _status(ledger, position, pending_migrations(ledger, pending, expected_live, live), len(pending))
+    return out_of_band + to_head, status
+
+
 def _status(
-    ledger: Ledger,
-    position: Position,
-    target: tuple[str, ...],
-    pending: tuple[PendingMigration, ...],
-    lag: int | None,
+    ledger: Ledger, position: Position, pending: tuple[PendingMigration, ...], lag: int | None
 ) -> MigrationStatus:
     live_date = ledger.date_of(position.revisions) if position.known and position.revisions else None
-    head_date = ledger.date_of(target)
+    head_date = ledger.date_of(None)
     return MigrationStatus(
         live_revisions=position.revisions,
-        head_revisions=target,
+        head_revisions=ledger.heads,
         state=position.state,
         detail=position.detail,
         live_date=live_date,
         head_date=head_date,
         lag_revisions=lag,
-        lag_days=days_between(live_date, head_date) if lag else (0.0 if lag == 0 else None),
+        lag_days=None if lag is None else (days_between(live_date, head_date) if lag else 0.0),
         pending=pending,
     )
 
@@ -486,13 +482,14 @@ def compare(
     """
     source_a, source_b = a.meta.source or labels[0], b.meta.source or labels[1]
     position_a, position_b = locate(a, ledger), locate(b, ledger)
-    title = f"Environment comparison: {labels[0]} against {labels[1]}"
-    if not (position_a.known and position_b.known):
+    if position_a.known and position_b.known:
+        changes, status = _explain(a, b, ledger, (position_a, position_b), labels, config)
+    else:
         changes = drift.analyze(b, a, config)
         detail = "; ".join(
-            f"{label}: {p.detail}"
-            for label, p in zip(labels, (position_a, position_b), strict=True)
-            if not p.known
+            f"{label}: {position.detail}"
+            for label, position in zip(labels, (position_a, position_b), strict=True)
+            if not position.known
         )
         status = MigrationStatus(
             live_revisions=position_a.revisions,
@@ -500,91 +497,92 @@ def compare(
             state="ahead_or_unknown",
             detail=detail,
         )
-    else:
-        changes, status = _explain(a, b, ledger, position_a, position_b, labels, config)
     report = drift.make_report(
         b, a, changes, expected_source=source_b, actual_source=source_a, migrations=status, now=now
     )
     return _finish(
-        report, _side(b, source_b, position_b.revisions), _side(a, source_a, position_a.revisions), title
+        report,
+        _side(b, source_b, position_b.revisions),
+        _side(a, source_a, position_a.revisions),
+        f"Environment comparison: {labels[0]} against {labels[1]}",
+    )
+
+
+@dataclass(frozen=True)
+class _Environment:
+    label: str
+    snapshot: Snapshot
+    position: Position
+    expected: Snapshot  # the expected schema at its revision
+    applied: frozenset[str]
+
+
+def _environment(label: str, snapshot: Snapshot, position: Position, ledger: Ledger) -> _Environment:
+    return _Environment(
+        label,
+        snapshot,
+        position,
+        ledger.expected_at(position.revisions),
+        frozenset(ledger.ancestors(position.revisions)),
+    )
+
+
+def _direction(a: _Environment, b: _Environment) -> tuple[str, _Environment, _Environment, str]:
+    """(state, the side that is behind, the side that is ahead, detail) of A relative to B."""
+    if a.applied == b.applied:
+        return "at_head", a, b, f"{a.label} and {b.label} are at the same revision"
+    if a.applied < b.applied:
+        return "behind", a, b, f"{a.label} is {len(b.applied - a.applied)} revision(s) behind {b.label}"
+    if b.applied < a.applied:
+        return (
+            "ahead_or_unknown",
+            b,
+            a,
+            f"{a.label} is {len(a.applied - b.applied)} revision(s) ahead of "
+            f"{b.label}; the pending migrations are {b.label}'s",
+        )
+    return (
+        "branched",
+        a,
+        b,
+        f"{a.label} and {b.label} are on different branches; the pending migrations are "
+        f"those {b.label} has and {a.label} lacks",
     )
 
 
 def _explain(
-    a: Snapshot,
-    b: Snapshot,
+    a_snapshot: Snapshot,
+    b_snapshot: Snapshot,
     ledger: Ledger,
-    position_a: Position,
-    position_b: Position,
+    positions: tuple[Position, Position],
     labels: tuple[str, str],
     config: Any,
 ) -> tuple[list[Change], MigrationStatus]:
-    expected_a, expected_b = (
-        ledger.expected_at(position_a.revisions),
-        ledger.expected_at(position_b.revisions),
+    a = _environment(labels[0], a_snapshot, positions[0], ledger)
+    b = _environment(labels[1], b_snapshot, positions[1], ledger)
+    explained = _attribute(
+        drift.analyze(b.expected, a.expected, config), ledger, set(a.applied ^ b.applied), PENDING
     )
-    applied_a, applied_b = ledger.ancestors(position_a.revisions), ledger.ancestors(position_b.revisions)
-    between = applied_a ^ applied_b
-    explained = _attribute(drift.analyze(expected_b, expected_a, config), ledger, between, PENDING)
-    oob_a = _attribute(
-        drift.analyze(expected_a, a, config), ledger, applied_a, OUT_OF_BAND, {"side": labels[0]}
+    out_of_band_a = _attribute(
+        drift.analyze(a.expected, a.snapshot, config), ledger, set(a.applied), OUT_OF_BAND, {"side": a.label}
     )
     # B's own drift, oriented like the report (B is the expected side): B's extra object is "missing".
-    oob_b = _attribute(
-        drift.analyze(b, expected_b, config), ledger, applied_b, OUT_OF_BAND, {"side": labels[1]}
+    out_of_band_b = _attribute(
+        drift.analyze(b.snapshot, b.expected, config), ledger, set(b.applied), OUT_OF_BAND, {"side": b.label}
     )
-    if applied_a == applied_b:
-        state, behind, ahead, behind_snapshot, behind_expected = (
-            "at_head",
-            position_a,
-            position_b,
-            a,
-            expected_a,
-        )
-    elif applied_a < applied_b:
-        state, behind, ahead, behind_snapshot, behind_expected = (
-            "behind",
-            position_a,
-            position_b,
-            a,
-            expected_a,
-        )
-    elif applied_b < applied_a:
-        state, behind, ahead, behind_snapshot, behind_expected = (
-            "ahead_or_unknown",
-            position_b,
-            position_a,
-            b,
-            expected_b,
-        )
-    else:
-        state, behind, ahead, behind_snapshot, behind_expected = (
-            "branched",
-            position_a,
-            position_b,
-            a,
-            expected_a,
-        )
-    pending = ledger.pending(behind.revisions, ahead.revisions)
-    detail = {
-        "at_head": f"{labels[0]} and {labels[1]} are at the same revision",
-        "behind": f"{labels[0]} is {len(pending)} revision(s) behind {labels[1]}",
-        "ahead_or_unknown": f"{labels[0]} is {len(pending)} revision(s) ahead of {labels[1]}; the pending "
-        f"migrations are {labels[1]}'s",
-        "branched": f"{labels[0]} and {labels[1]} are on different branches; the pending migrations are those "
-        f"{labels[1]} has and {labels[0]} lacks",
-    }[state]
-    live_date = ledger.date_of(behind.revisions) if behind.revisions else None
-    head_date = ledger.date_of(ahead.revisions) if ahead.revisions else None
+    state, behind, ahead, detail = _direction(a, b)
+    pending = ledger.pending(behind.position.revisions, ahead.position.revisions)
+    behind_date = ledger.date_of(behind.position.revisions) if behind.position.revisions else None
+    ahead_date = ledger.date_of(ahead.position.revisions) if ahead.position.revisions else None
     status = MigrationStatus(
-        live_revisions=position_a.revisions,
-        head_revisions=position_b.revisions,
+        live_revisions=a.position.revisions,
+        head_revisions=b.position.revisions,
         state=state,
         detail=detail,
-        live_date=ledger.date_of(position_a.revisions) if position_a.revisions else None,
-        head_date=ledger.date_of(position_b.revisions) if position_b.revisions else None,
+        live_date=ledger.date_of(a.position.revisions) if a.position.revisions else None,
+        head_date=ledger.date_of(b.position.revisions) if b.position.revisions else None,
         lag_revisions=len(pending),
-        lag_days=days_between(live_date, head_date) if pending else 0.0,
-        pending=pending_migrations(ledger, pending, behind_expected, behind_snapshot),
+        lag_days=days_between(behind_date, ahead_date) if pending else 0.0,
+        pending=pending_migrations(ledger, pending, behind.expected, behind.snapshot),
     )
-    return oob_a + explained + oob_b, status
+    return out_of_band_a + explained + out_of_band_b, status
