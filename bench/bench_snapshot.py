@@ -22,16 +22,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import SIZES, format_table, generate_schema_sql, load_schema, machine_summary, median, time_repeatedly
+from bench.common import SIZES, format_table, generate_schema_sql, load_schema, machine_summary, median
 from pgdrift import snapshot_io
 from pgdrift.catalog import CatalogSession, ReadOptions, read_snapshot, read_snapshot_from_session
 from pgdrift.connect import open_session, parse_dsn
@@ -54,6 +57,7 @@ class SizeResult:
 
     tables: int
     samples: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # client + server CPU seconds per run
     round_trips: int = 0
     cli_peak_mb: float | None = None
     pg_dump_peak_mb: float | None = None
@@ -166,6 +170,39 @@ def schemainspect_inspection(server: EmbeddedServer, database: str) -> Callable[
 # ---------------------------------------------------------------------------------------------
 
 
+class CpuMeter:
+    """CPU seconds spent by this process, its children (pg_dump, the CLI) and the server's backends.
+
+    On a machine shared with other work, wall time says as much about the neighbours as about
+    the method; CPU time does not. Backends are children of the postmaster, so their CPU shows
+    in its cutime/cstime once they have exited and been reaped.
+    """
+
+    def __init__(self, server: EmbeddedServer) -> None:
+        pid_file = server.datadir / "postmaster.pid"
+        self.postmaster = int(pid_file.read_text(encoding="utf-8").split()[0])
+        self.ticks = os.sysconf("SC_CLK_TCK")
+
+    def server_seconds(self) -> float:
+        with open(f"/proc/{self.postmaster}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[13]) + int(fields[14])) / self.ticks  # cutime, cstime
+
+    @staticmethod
+    def client_seconds() -> float:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+    def measure(self, function: Callable[[], object]) -> tuple[float, float]:
+        """Wall seconds and CPU seconds (client + server) of one call."""
+        server, client = self.server_seconds(), self.client_seconds()
+        start = time.perf_counter()
+        function()
+        wall = time.perf_counter() - start
+        time.sleep(0.1)  # let the postmaster reap the backend
+        return wall, self.server_seconds() - server + self.client_seconds() - client
+
+
 def count_round_trips(dsn: str) -> tuple[int, str, int]:
     """Round trips of one snapshot, its fingerprint and the size of its canonical JSON."""
     options = parse_dsn(dsn)
@@ -196,13 +233,16 @@ def measure_size(server: EmbeddedServer, tables: int, seed: int, repeat: int, wo
         result.skipped[SCHEMAINSPECT] = inspection
     else:
         contenders[SCHEMAINSPECT] = inspection
-    for function in contenders.values():  # warm-up: server caches, imports, page cache
+    for function in contenders.values():  # warm-up: imports, page cache
         function()
+    meter = CpuMeter(server)
     for method in contenders:
-        result.samples[method] = []
+        result.samples[method], result.cpu[method] = [], []
     for _ in range(repeat):  # interleaved, so that drift in machine load hits everyone alike
         for method, function in contenders.items():
-            result.samples[method] += time_repeatedly(function, 1)
+            wall, cpu = meter.measure(function)
+            result.samples[method].append(wall)
+            result.cpu[method].append(cpu)
     result.cli_peak_mb = peak_memory_mb(cli_command, workdir)
     result.pg_dump_peak_mb = peak_memory_mb(dump_command, workdir)
     return result
@@ -223,11 +263,14 @@ def ratio(value: float | None, reference: float | None) -> str:
 def timing_table(result: SizeResult) -> str:
     reference, ours = result.median_of(PG_DUMP), result.median_of(PGDRIFT)
     rows = []
+    cpu_reference, cpu_ours = median(result.cpu[PG_DUMP]), median(result.cpu[PGDRIFT])
     for method, samples in result.samples.items():
-        value = median(samples)
-        rows.append([method, f"{value:.3f}", f"{min(samples):.3f}", ratio(value, reference), ratio(value, ours)])
-    rows += [[method, "skipped", "", "", reason] for method, reason in result.skipped.items()]
-    return format_table(["method", "median s", "min s", "/ pg_dump", "/ pgdrift"], rows)
+        value, cpu = median(samples), median(result.cpu[method])
+        rows.append([method, f"{value:.3f}", f"{min(samples):.3f}", ratio(value, reference), ratio(value, ours),
+                     f"{cpu:.3f}", ratio(cpu, cpu_reference), ratio(cpu, cpu_ours)])
+    rows += [[method, "skipped", "", "", reason, "", "", ""] for method, reason in result.skipped.items()]
+    return format_table(["method", "median s", "min s", "/ pg_dump", "/ pgdrift", "CPU s", "CPU / pg_dump",
+                         "CPU / pgdrift"], rows)
 
 
 def target_checks(result: SizeResult) -> list[tuple[str, bool]]:
@@ -260,6 +303,7 @@ def report(result: SizeResult) -> list[tuple[str, bool]]:
 def as_json(results: list[SizeResult], version: str) -> dict[str, Any]:
     return {"machine": machine_summary(), "server_version": version,
             "sizes": [{"tables": r.tables, "medians_s": {m: median(s) for m, s in r.samples.items()},
+                       "cpu_medians_s": {m: median(s) for m, s in r.cpu.items()},
                        "round_trips": r.round_trips, "cli_peak_mb": r.cli_peak_mb,
                        "pg_dump_peak_mb": r.pg_dump_peak_mb, "skipped": r.skipped,
                        "snapshot_bytes": r.snapshot_bytes} for r in results]}
