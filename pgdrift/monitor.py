@@ -40,6 +40,7 @@ from pgdrift.catalog import (
     ReadOptions,
     read_snapshot_from_session,
 )
+from pgdrift.config import DriftConfig
 from pgdrift.connect import ConnectOptions, open_session
 from pgdrift.errors import ArtifactError, ConfigError, PgDriftError, QueryTimeout, SnapshotFormatError
 from pgdrift.model import Snapshot
@@ -160,10 +161,11 @@ def read_options(target: Target) -> ReadOptions:
                        exclude_objects=DEFAULT_EXCLUDE_OBJECTS)
 
 
-def compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None = None) -> Report:
+def compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None = None,
+            config: DriftConfig | None = None) -> Report:
     """Check the live snapshot against the expected artifact: a ledger or a plain snapshot."""
     try:
-        return _compare(live, artifact, source, now)
+        return _compare(live, artifact, source, now, config)
     except SnapshotFormatError as error:
         if error.remedy:
             raise
@@ -171,7 +173,8 @@ def compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None =
                             "(`pgdrift expected build`, then copy it to the expected_key)") from None
 
 
-def _compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None) -> Report:
+def _compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None,
+             config: DriftConfig | None) -> Report:
     document = snapshot_io.decode_bytes(artifact, source)
     check: Callable[..., Report] | None
     try:
@@ -188,10 +191,10 @@ def _compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None)
     else:
         expected = snapshot_io.from_document(document, source)
     if check is not None:
-        return check(live, expected, None, now)
+        return check(live, expected, config, now)
     from pgdrift.drift import analyze, make_report
 
-    return make_report(expected, live, analyze(expected, live), expected_source=source,
+    return make_report(expected, live, analyze(expected, live, config), expected_source=source,
                        actual_source=live.meta.source)
 
 
@@ -324,7 +327,7 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
         raise ConfigError(f"checking target {target.name}: no expected_key is configured",
                           "Set expected_key to the S3 key CI uploads the ledger to, or use mode 'snapshot'")
     source = f"s3://{store.bucket}/{target.expected_key}"
-    report = compare(live, store.get(target.expected_key), source, context.now)
+    report = compare(live, store.get(target.expected_key), source, context.now, target.drift_config)
     reports = store_reports(store, report, target.name, context)
     record = _record(report, target.name, context, key, reports, int((time.monotonic() - started) * 1000))
     record_key = write_record(store, record)

@@ -8,11 +8,15 @@ itself. The variable names are declared in `pgdrift.contract`. `PGDRIFT_TARGETS`
       "include_schemas": ["public"], "exclude_schemas": ["tmp_*"],
       "tls": {"mode": "verify-full"}, "allow_plaintext": false,
       "alert": {"reminder_hours": 0, "min_severity": "low"},
-      "assume_role_arn": null}]
+      "assume_role_arn": null,
+      "severity_overrides": [{"pattern": "payment_*", "severity": "critical"}],
+      "waivers": [{"pattern": "public.legacy_*", "reason": "INC-42", "owner": "@data",
+                   "expires": "2026-03-01"}]}]
 
 TLS is required by default and verified (verify-full) against the CA bundle named by
 `PGDRIFT_CA_BUNDLE` (or the target's own `tls.ca_bundle`). Plaintext needs `allow_plaintext: true`.
-A malformed value raises `ConfigError` naming the field.
+`severity_overrides` and `waivers` are the drift config file's `[[severity]]` and `[[waiver]]`
+entries (see `pgdrift.config`). A malformed value raises `ConfigError` naming the field.
 """
 
 from __future__ import annotations
@@ -21,16 +25,21 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pgdrift import contract
+from pgdrift.config import DriftConfig, SeverityRule, WaiverRule
 from pgdrift.errors import ConfigError
-from pgdrift.report import SEVERITIES
+from pgdrift.registry import BY_NAME
+from pgdrift.report import CHANGE_TYPES, SEVERITIES
 
 TLS_MODES = ("verify-full", "verify-ca", "require")
 TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 _TARGET_FIELDS = {"name", "secret_arn", "expected_key", "include_schemas", "exclude_schemas", "tls",
-                  "allow_plaintext", "alert", "assume_role_arn"}
+                  "allow_plaintext", "alert", "assume_role_arn", "severity_overrides", "waivers"}
+_RULE_FIELDS = {"severity_overrides": ({"pattern", "severity"}, {"kind", "change"}),
+                "waivers": ({"pattern", "reason", "owner", "expires"}, {"kind", "change"})}
 _REMEDY = f"Fix {contract.ENV_TARGETS} in the stack configuration (see docs/monitor.md)"
 
 
@@ -58,6 +67,7 @@ class Target:
     exclude_schemas: tuple[str, ...] = ()
     alert: AlertPolicy = AlertPolicy()
     assume_role_arn: str | None = None
+    drift_config: DriftConfig | None = None  # severity overrides and waivers, as in the config file
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,43 @@ def parse_tls(value: Any, allow_plaintext: bool, where: str, default_ca_bundle: 
     return Tls(sslmode=mode, ca_bundle=ca_bundle)
 
 
+def _rule(value: Any, where: str, section: str) -> dict[str, str]:
+    required, optional = _RULE_FIELDS[section]
+    if not isinstance(value, dict) or not required <= set(value) or set(value) - required - optional:
+        raise ConfigError(f"{_field(where, section)}: each entry needs {', '.join(sorted(required))} "
+                          f"(optional: {', '.join(sorted(optional))}), got {value!r}", _REMEDY)
+    if not all(isinstance(item, str) and item for item in value.values()):
+        raise ConfigError(f"{_field(where, section)}: every value must be a non-empty string (got {value!r})",
+                          _REMEDY)
+    if value.get("kind", "table") not in BY_NAME or value.get("change", "missing") not in CHANGE_TYPES:
+        raise ConfigError(f"{_field(where, section)}: unknown kind or change in {value!r}",
+                          f"Kinds: {', '.join(sorted(BY_NAME))}; changes: {', '.join(CHANGE_TYPES)}")
+    return value
+
+
+def parse_drift_config(severity: Any, waivers: Any, where: str) -> DriftConfig | None:
+    """The target's severity overrides and waivers (shaped like the config file's entries)."""
+    if severity is None and waivers is None:
+        return None
+    for section, entries in (("severity_overrides", severity), ("waivers", waivers)):
+        if entries is not None and not isinstance(entries, list):
+            raise ConfigError(f"{_field(where, section)} must be a list (got {entries!r})", _REMEDY)
+    rules = [_rule(entry, where, "severity_overrides") for entry in severity or ()]
+    if any(rule["severity"] not in SEVERITIES for rule in rules):
+        raise ConfigError(f"{_field(where, 'severity_overrides')}: severity must be one of {', '.join(SEVERITIES)}",
+                          _REMEDY)
+    waived = [_rule(entry, where, "waivers") for entry in waivers or ()]
+    try:
+        waiver_rules = tuple(WaiverRule(entry["pattern"], entry["reason"], entry["owner"],
+                                        date.fromisoformat(entry["expires"]), entry.get("kind"), entry.get("change"))
+                             for entry in waived)
+    except ValueError:
+        raise ConfigError(f"{_field(where, 'waivers')}: expires must be a date, YYYY-MM-DD", _REMEDY) from None
+    return DriftConfig(severity=tuple(SeverityRule(rule["pattern"], rule["severity"], rule.get("kind"),
+                                                   rule.get("change")) for rule in rules),
+                       waivers=waiver_rules)
+
+
 def parse_target(value: Any, position: int, default_reminder_hours: float, ca_bundle: str | None) -> Target:
     where = f"[{position}]"
     if not isinstance(value, dict):
@@ -171,6 +218,7 @@ def parse_target(value: Any, position: int, default_reminder_hours: float, ca_bu
         exclude_schemas=_strings(value.get("exclude_schemas"), where, "exclude_schemas"),
         alert=parse_alert_policy(value.get("alert"), where, default_reminder_hours),
         assume_role_arn=_string(value.get("assume_role_arn"), where, "assume_role_arn", required=False),
+        drift_config=parse_drift_config(value.get("severity_overrides"), value.get("waivers"), where),
     )
 
 

@@ -200,6 +200,28 @@ def record_severity(record: dict[str, Any]) -> str:
     return next(severity for severity, count in record["counts"].items() if count)
 
 
+def _retarget(monkeypatch: pytest.MonkeyPatch, world: World, **extra: Any) -> None:
+    from lambdas.monitor import handler
+
+    targets = json.loads(_targets(world.secret_arn))
+    targets[0].update(extra)
+    monkeypatch.setenv("PGDRIFT_TARGETS", json.dumps(targets))
+    handler.runtime.cache_clear()
+
+
+def test_target_waivers_and_severity_overrides_apply(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    execute(world.dsn, "CREATE INDEX providers_name_idx ON providers (full_name); CREATE TABLE scratch (id int)")
+    _retarget(monkeypatch, world,
+              waivers=[{"pattern": "public.scratch", "reason": "ETL scratch", "owner": "@data",
+                        "expires": "2099-01-01"}],
+              severity_overrides=[{"pattern": "providers_name_idx", "severity": "critical", "kind": "index"}])
+    result = world.invoke({"target": "prod"})
+    assert result["summary"]["active"] == 1 and result["summary"]["waived"] == 1
+    (envelope,) = world.messages()
+    assert attributes(envelope)["severity"] == "critical"
+    assert "scratch" not in envelope["Message"].split("Top findings:")[1]
+
+
 def test_on_demand_snapshot_mode_stores_without_alerting(world: World) -> None:
     result = world.invoke({"target": "prod", "mode": "snapshot", "notify": False})
     assert result["status"] == "snapshot"
@@ -423,6 +445,12 @@ def test_settings_are_typed_with_tls_verified_by_default() -> None:
     ([{"name": "pr/od", "secret_arn": "a", "allow_plaintext": True}], {}, "may hold only letters"),
     ([{"name": "p", "secret_arn": "a", "allow_plaintext": True, "colour": 1}], {}, "unknown field"),
     ([{"name": "p", "secret_arn": "a", "allow_plaintext": True}] * 2, {}, "appears twice"),
+    ([{"name": "p", "secret_arn": "a", "allow_plaintext": True, "waivers": [{"pattern": "x"}]}], {},
+     r"\(p\)\.waivers: each entry needs expires, owner, pattern, reason"),
+    ([{"name": "p", "secret_arn": "a", "allow_plaintext": True,
+       "waivers": [{"pattern": "x", "reason": "r", "owner": "o", "expires": "soon"}]}], {}, "expires must be a date"),
+    ([{"name": "p", "secret_arn": "a", "allow_plaintext": True,
+       "severity_overrides": [{"pattern": "x", "severity": "urgent"}]}], {}, "severity must be one of"),
     ([{"name": "p", "secret_arn": "a", "allow_plaintext": True}], {"PGDRIFT_REMINDER_HOURS": "soon"},
      "PGDRIFT_REMINDER_HOURS"),
 ])
