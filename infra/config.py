@@ -69,7 +69,7 @@ class Target:
     exclude_schemas: tuple[str, ...]
     expected_key: str
     severity_overrides: tuple[Mapping[str, str], ...]  # shaped like pgdrift.config's [[severity]] rules
-    waivers: tuple[Mapping[str, str], ...]  # ... and its [[waiver]] entries
+    waivers: tuple[Mapping[str, str], ...]  # ... and its [[waiver]] entries; the monitor applies both
     tls: Mapping[str, Any]
     allow_plaintext: bool
     alert: Mapping[str, Any]
@@ -451,7 +451,6 @@ def parse_config(value: Any) -> DeployConfig:
 def _check_targets(targets: tuple[Target, ...]) -> None:
     seen: set[str] = set()
     for index, target in enumerate(targets):
-        _check_rules_supported(target, index)
         if target.name in seen:
             raise _error(f"targets[{index}].name", "duplicate target name", target.name)
         seen.add(target.name)
@@ -459,17 +458,6 @@ def _check_targets(targets: tuple[Target, ...]) -> None:
             # One monitor function lives in one VPC; deploy one stack per VPC (docs/deploying.md).
             raise _error(f"targets[{index}].vpc_id", f"all targets must share one VPC ({targets[0].vpc_id}); "
                          "deploy another stack for another VPC", target.vpc_id)
-
-
-def _check_rules_supported(target: Target, index: int) -> None:
-    """Severity overrides and waivers are validated, but the monitor Lambda cannot apply them yet:
-    its settings (pgdrift.settings) have no field for them. Refusing beats silently ignoring them."""
-    for key, rules in (("severity_overrides", target.severity_overrides), ("waivers", target.waivers)):
-        if rules:
-            raise ConfigError(
-                f"reading pgdrift config: targets[{index}].{key}: the monitor Lambda does not apply "
-                f"{key.replace('_', ' ')} yet (pgdrift.settings has no field for them)",
-                "Remove them from the deployment config; use them with `pgdrift check --config drift.toml`")
 
 
 def read_config_file(path: Path) -> DeployConfig:

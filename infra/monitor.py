@@ -62,6 +62,10 @@ def target_settings(target: Target) -> dict[str, Any]:
         entry["alert"] = dict(target.alert)
     if target.assume_role_arn:
         entry["assume_role_arn"] = target.assume_role_arn
+    if target.severity_overrides:
+        entry["severity_overrides"] = [dict(rule) for rule in target.severity_overrides]
+    if target.waivers:
+        entry["waivers"] = [dict(waiver) for waiver in target.waivers]
     return entry
 
 

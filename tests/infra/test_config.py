@@ -117,7 +117,16 @@ def test_monitor_environment_is_what_the_monitor_parses() -> None:
     assert billing.assume_role_arn == "arn:aws:iam::210987654321:role/pgdrift-read-secret"
     assert billing.alert.min_severity == "high" and billing.alert.reminder_hours == 24
     assert billing.tls.sslmode == "verify-full" and billing.tls.ca_bundle == "/var/task/certs/rds-ca-bundle.pem"
-    assert settings.target("credentialing-prod").exclude_schemas == ("tmp_*",)
+    credentialing = settings.target("credentialing-prod")
+    assert credentialing.exclude_schemas == ("tmp_*",)
+    # Severity overrides and waivers reach the monitor's drift config.
+    assert credentialing.drift_config is not None
+    assert [(rule.pattern, rule.severity) for rule in credentialing.drift_config.severity] == [
+        ("credentialing.license_*", "critical")]
+    assert [(waiver.pattern, waiver.owner, waiver.expires.isoformat())
+            for waiver in credentialing.drift_config.waivers] == [
+        ("public.legacy_audit", "@data-platform", "2027-03-31")]
+    assert billing.drift_config is None
     assert environment[contract.ENV_REMINDER_HOURS] == "24"
 
 
@@ -131,7 +140,8 @@ def test_monitor_environment_rejects_what_the_monitor_would_reject() -> None:
 
 def _with_targets(count: int) -> dict[str, Any]:
     document = example_document()
-    template = document["targets"][0]
+    template = {key: value for key, value in document["targets"][0].items()
+                if key not in ("severity_overrides", "waivers")}
     document["targets"] = [{**template, "name": f"database-{index:02d}",
                             "expected_key": f"expected/database-{index:02d}/ledger.json.gz"}
                            for index in range(count)]
