@@ -308,3 +308,21 @@ def test_cli_reads_the_ledger_from_s3(server: TestServer, linear: Ledger, monkey
             == 0
         )
         assert main(["check", dsn, "--expected", "s3://ledgers/expected/app/missing.json.gz"]) == 2
+
+
+def test_config_waivers_apply_to_check(server: TestServer, linear_file: str, tmp_path) -> None:
+    # Given a database at head with one hand-made table
+    dsn = migrated(server, "linear", "head", sql="CREATE TABLE legacy_session (sid text PRIMARY KEY)")
+    assert main(["check", dsn, "--expected", linear_file, "-o", "/dev/null"]) == 1
+    # When a still-valid waiver covers it, the database counts as clean
+    config = tmp_path / "pgdrift.toml"
+    config.write_text(
+        '[[waiver]]\npattern = "legacy_*"\nreason = "INC-42"\nowner = "@dba"\nexpires = 2999-01-01\n'
+    )
+    assert main(["check", dsn, "--expected", linear_file, "--config", str(config), "-o", "/dev/null"]) == 0
+
+
+def test_ledger_built_on_postgresql_16_agrees_with_18(pg16: TestServer, linear: Ledger) -> None:
+    on_16 = build(pg16, "linear")
+    for revision in linear.revisions:
+        assert on_16.expected_at(revision.id).fingerprint == linear.expected_at(revision.id).fingerprint
