@@ -32,6 +32,7 @@ MONITOR_REQUIREMENTS = ROOT / "lambdas" / "monitor" / "requirements.txt"
 CA_BUNDLE_NAME = "certs/rds-ca-bundle.pem"  # inside the asset, i.e. /var/task/certs/...
 RUNTIME = lambda_.Runtime.PYTHON_3_12  # the asset's wheels are built for cp312
 LAMBDA_ENVIRONMENT_BYTES = 4096
+MONITOR_RETRY_ATTEMPTS = 2
 # What the monitor writes, and what it reads back (alert state, its latest pointer, snapshots it
 # de-duplicates against, the expected artifacts uploaded by CI).
 WRITE_PREFIXES = (contract.PREFIX_SNAPSHOTS, contract.PREFIX_RUNS, contract.PREFIX_REPORTS,
@@ -124,8 +125,9 @@ def create_monitor(scope: Construct, config: DeployConfig, network: MonitorNetwo
         reserved_concurrent_executions=settings.reserved_concurrency,
         vpc=network.vpc, vpc_subnets=_subnets(network), security_groups=[network.security_group],
         role=role.for_function, log_group=log_group, tracing=lambda_.Tracing.ACTIVE,
-        # No Lambda retries: a failed run already alerts ("monitor failed"), and the next run comes soon.
-        dead_letter_queue=dead_letter_queue, retry_attempts=0,
+        # A failed run alerts by itself and returns; the invocation fails only when the alert could
+        # not be published (pgdrift.monitor), and Lambda's retries then publish it. After that: the DLQ.
+        dead_letter_queue=dead_letter_queue, retry_attempts=MONITOR_RETRY_ATTEMPTS,
         max_event_age=cdk.Duration.hours(1),
         environment=monitor_environment(config, bucket.bucket_name, topic.topic_arn),
     )

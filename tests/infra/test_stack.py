@@ -125,6 +125,11 @@ def test_monitor_function_runs_arm64_in_private_subnets_with_dlq_xray_and_limits
     assert function["Timeout"] == 60
     assert function["TracingConfig"] == {"Mode": "Active"}
     assert "TargetArn" in function["DeadLetterConfig"]
+    function_id, _ = one(resources, "AWS::Lambda::Function", "MonitorFunction")
+    [invoke_config] = [body for body in of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
+                       if body["FunctionName"] == {"Ref": function_id}]
+    # A run whose alert could not be published fails the invocation; Lambda retries re-publish it.
+    assert invoke_config["MaximumRetryAttempts"] == 2 and invoke_config["MaximumEventAgeInSeconds"] == 3600
     assert sorted(function["VpcConfig"]["SubnetIds"]) == [
         "subnet-0000000000000000a", "subnet-0000000000000000b", "subnet-0000000000000000c"]
     group_id, _ = one(resources, "AWS::EC2::SecurityGroup", "MonitorSecurityGroup")
