@@ -48,8 +48,8 @@ def locate(snapshot: Snapshot, ledger: Ledger) -> Position:
             "no_version_table",
             (),
             False,
-            "the database has no alembic_version table, so its revision is unknown; it is compared "
-            f"with head ({heads}). Stamp it (`alembic stamp <revision>`) if it was migrated by hand",
+            f"the database has no alembic_version table, so its revision is unknown; it is compared "
+            f"with head ({heads}). {_closest_hint(snapshot, ledger)}",
         )
     if state.status == "unreadable":
         return Position(
@@ -67,8 +67,9 @@ def locate(snapshot: Snapshot, ledger: Ledger) -> Position:
             revisions,
             False,
             f"alembic_version holds {', '.join(unknown)}, which the repository's graph does not "
-            f"contain: the database is ahead of this ledger or was deployed from another branch. "
-            f"It is compared with head ({heads}); rebuild the ledger from the deployed branch",
+            f"contain: the database is ahead of this ledger or was deployed from another branch. It "
+            f"is compared with head ({heads}); rebuild the ledger from the deployed branch. "
+            f"{_closest_hint(snapshot, ledger)}",
         )
     if not revisions:
         return Position("behind", (), True, "alembic_version is empty: no migration is applied")
@@ -83,6 +84,15 @@ def locate(snapshot: Snapshot, ledger: Ledger) -> Position:
             "is on several branches at once",
         )
     return Position("behind", revisions, True)
+
+
+def _closest_hint(snapshot: Snapshot, ledger: Ledger) -> str:
+    revision, differences = ledger.closest_revision(snapshot)
+    if revision is None:
+        return "Its schema is closest to the empty database: no migration seems applied"
+    if differences == 0:
+        return f"Its schema matches revision {revision} exactly: `alembic stamp {revision}` records that"
+    return f"Its schema is closest to revision {revision} ({differences} object(s) differ)"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,8 @@ from pgdrift.report import Change
 
 LEDGER_FORMAT = "pgdrift-ledger"
 LEDGER_FORMAT_VERSION = 1
+
+_VERSION_TABLE = re.compile(r"\balembic_version\b")
 
 #: kind -> key -> (before, after): the JSON values (volatile fields left out), None when absent.
 Delta = dict[str, dict[str, tuple[Any, Any]]]
@@ -166,6 +169,43 @@ class Ledger:
             # The head's objects, unchanged: reuse the fingerprint computed (and verified) at load.
             object.__setattr__(snapshot, "_fingerprint", self.head_snapshot.fingerprint)
         return snapshot
+
+    def closest_revision(self, live: model.Snapshot) -> tuple[str | None, int]:
+        """The revision whose expected schema differs from `live` in the fewest objects, and how
+        many: a hint for databases whose `alembic_version` is missing or unknown.
+
+        Candidates are the states the replay went through (every revision of a linear history).
+        The version table itself is left out, since the question is usually why it is missing.
+        One pass: the difference count is updated per object a revision touches.
+        """
+        state = {kind: dict(objects) for kind, objects in self.expected_at(()).objects.items()}
+
+        def differs(kind_name: str, key: str) -> bool:
+            return state.get(kind_name, {}).get(key) != live.of_kind(kind_name).get(key)
+
+        count = sum(
+            differs(kind.name, key)
+            for kind in KINDS
+            for key in state.get(kind.name, {}).keys() | live.of_kind(kind.name).keys()
+            if not _VERSION_TABLE.search(key)
+        )
+        best: tuple[str | None, int] = (None, count)
+        for revision in self.revisions:
+            for kind_name, entries in revision.changes.items():
+                afters = _objects_of({key: after for key, (_, after) in entries.items()}, kind_name)
+                objects = state.setdefault(kind_name, {})
+                for key in entries:
+                    if _VERSION_TABLE.search(key):
+                        continue
+                    was = differs(kind_name, key)
+                    if key in afters:
+                        objects[key] = afters[key]
+                    else:
+                        objects.pop(key, None)
+                    count += differs(kind_name, key) - was
+            if count <= best[1]:  # on a tie, the later revision (data-only migrations change nothing)
+                best = (revision.id, count)
+        return best
 
     def revision_changes(self, revision_id: str) -> list[Change]:
         """What applying one revision changes, as findings seen from the database before it.

@@ -180,6 +180,7 @@ def test_ahead_of_the_repository(server: TestServer, linear: Ledger, linear_file
     assert report.migrations is not None
     assert report.migrations.state == "ahead_or_unknown"
     assert "l005_from_a_branch" in (report.migrations.detail or "")
+    assert "matches revision l004 exactly" in (report.migrations.detail or "")
     assert report.migrations.live_revisions == ("l005_from_a_branch",)
     assert report.status == "drift"
     assert main(["check", dsn, "--expected", linear_file, "-o", "/dev/null"]) == 1
@@ -190,9 +191,18 @@ def test_no_version_table(server: TestServer, linear: Ledger) -> None:
     report = check(snapshot(dsn), linear)
     assert report.migrations is not None and report.migrations.state == "no_version_table"
     assert "no alembic_version table" in (report.migrations.detail or "")
+    assert "matches revision l004 exactly: `alembic stamp l004`" in (report.migrations.detail or "")
     assert [(c.kind, c.change, c.object) for c in report.changes] == [
         ("table", "missing", "public.alembic_version")
     ]
+
+
+def test_no_version_table_names_the_closest_revision(server: TestServer, linear: Ledger) -> None:
+    exact = migrated(server, "linear", "l002", sql="DROP TABLE alembic_version")
+    assert "matches revision l002 exactly" in (check(snapshot(exact), linear).migrations.detail or "")
+    near = migrated(server, "linear", "l003", sql="DROP TABLE alembic_version; DROP INDEX ix_users_email")
+    detail = check(snapshot(near), linear).migrations.detail or ""
+    assert "closest to revision l003 (1 object(s) differ)" in detail
 
 
 def test_empty_version_table_means_nothing_applied(server: TestServer, linear: Ledger) -> None:
