@@ -285,37 +285,11 @@ def _article(label: str) -> str:
 
 def _destructive(revision: Revision, live: Snapshot) -> list[Hazard]:
     """Operations of one pending migration that lose data when applied."""
-    hazards = []
     renames = _table_renames(revision.changes)
-    gone_tables = {
-        key for key, (before, after) in revision.changes.get("table", {}).items() if before and not after
-    }
-    for old, new in renames.items():
-        rows = _rows(live, old)
-        for name, column_type in sorted(
-            _table_shape(revision.changes, old, 0) - _table_shape(revision.changes, new, 1)
-        ):
-            hazards.append(
-                Hazard(
-                    revision.id,
-                    "destructive",
-                    f"{old}.{quote_ident(name)}",
-                    message=f"drops column {name} ({column_type}) of {old} while renaming it to "
-                    f"{new} (table {_rows_text(rows)}): its values are lost",
-                )
-            )
-        if rows != 0:
-            hazards.append(
-                Hazard(
-                    revision.id,
-                    "destructive",
-                    old,
-                    severity="high",
-                    message=f"renames table {old} to {new}, and it holds {_rows_text(rows)}: "
-                    "check the migration moves the rows (a drop-and-create loses them)",
-                )
-            )
-    for key in sorted(gone_tables - set(renames)):
+    tables = revision.changes.get("table", {})
+    gone = {key for key, (before, after) in tables.items() if before and not after}
+    hazards = [hazard for old, new in renames.items() for hazard in _rename_hazards(revision, old, new, live)]
+    for key in sorted(gone - set(renames)):
         rows = _rows(live, key)
         hazards.append(
             Hazard(
@@ -328,29 +302,61 @@ def _destructive(revision: Revision, live: Snapshot) -> list[Hazard]:
         )
     for key, (before, after) in revision.changes.get("column", {}).items():
         table_key = str(BY_NAME["column"].table(_column(before or after)))
-        if table_key in gone_tables:
-            continue
-        rows_text = _rows_text(_rows(live, table_key))
-        if before and not after:
-            hazards.append(
-                Hazard(
-                    revision.id,
-                    "destructive",
-                    key,
-                    message=f"drops column {key} ({before['type']}; table {rows_text}): its values are lost",
-                )
-            )
-        elif before and after and narrowing(before["type"], after["type"]):
-            hazards.append(
-                Hazard(
-                    revision.id,
-                    "destructive",
-                    key,
-                    message=f"narrows column {key} from {before['type']} to {after['type']} "
-                    f"(table {rows_text}): values that do not fit fail or are truncated",
-                )
+        if table_key not in gone:
+            hazards.extend(
+                _column_hazards(revision.id, key, before, after, _rows_text(_rows(live, table_key)))
             )
     return hazards
+
+
+def _rename_hazards(revision: Revision, old: str, new: str, live: Snapshot) -> list[Hazard]:
+    rows = _rows(live, old)
+    lost = sorted(_table_shape(revision.changes, old, 0) - _table_shape(revision.changes, new, 1))
+    hazards = [
+        Hazard(
+            revision.id,
+            "destructive",
+            f"{old}.{quote_ident(name)}",
+            message=f"drops column {name} ({column_type}) of {old} while renaming it to {new} "
+            f"(table {_rows_text(rows)}): its values are lost",
+        )
+        for name, column_type in lost
+    ]
+    if rows != 0:
+        hazards.append(
+            Hazard(
+                revision.id,
+                "destructive",
+                old,
+                severity="high",
+                message=f"renames table {old} to {new}, and it holds {_rows_text(rows)}: check the "
+                "migration moves the rows (a drop-and-create loses them)",
+            )
+        )
+    return hazards
+
+
+def _column_hazards(revision_id: str, key: str, before: Any, after: Any, rows_text: str) -> list[Hazard]:
+    if before and not after:
+        return [
+            Hazard(
+                revision_id,
+                "destructive",
+                key,
+                message=f"drops column {key} ({before['type']}; table {rows_text}): its values are lost",
+            )
+        ]
+    if before and after and narrowing(before["type"], after["type"]):
+        return [
+            Hazard(
+                revision_id,
+                "destructive",
+                key,
+                message=f"narrows column {key} from {before['type']} to {after['type']} (table "
+                f"{rows_text}): values that do not fit fail or are truncated",
+            )
+        ]
+    return []
 
 
 def pending_migrations(

@@ -13,7 +13,6 @@ This module is pure: bytes in, `Snapshot`s out. No I/O, no driver.
 from __future__ import annotations
 
 import gzip
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -250,9 +249,6 @@ class Ledger:
                 return revision.id
         return None
 
-    def touched(self, revision_id: str) -> Mapping[str, Mapping[str, tuple[Any, Any]]]:
-        return self.by_id[revision_id].changes
-
 
 def _check_graph(ledger: Ledger) -> None:
     if len(ledger.by_id) != len(ledger.revisions):
@@ -393,11 +389,6 @@ def days_between(earlier: str | None, later: str | None) -> float | None:
         return None
     seconds = (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds()
     return round(seconds / 86400, 2)
-
-
-def dumps_json(ledger: Ledger) -> str:
-    """Indented JSON, for people reading an artifact."""
-    return json.dumps(to_document(ledger), indent=1, sort_keys=True)
 
 
 def load_expected(data: bytes, source: str) -> Ledger | model.Snapshot:
