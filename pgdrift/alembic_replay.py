@@ -194,6 +194,13 @@ def _upgrade(config: Any, scripts: Any, revision: str) -> None:
             scripts.run_env()
     except PgDriftError:
         raise
+    except KeyError as error:
+        # The usual cause: an env.py that reads the URL from a variable we were not told about.
+        raise MigrationFailed(
+            f"replaying migration {revision}: env.py or the migration looked up {error} and found nothing",
+            f"If env.py reads the database URL from the environment variable {error}, "
+            f"pass --url-env {str(error).strip(chr(39))}",
+        ) from None
     except Exception as error:
         raise MigrationFailed(
             f"replaying migration {revision}: {_sql_error_text(error)}",

@@ -171,8 +171,9 @@ def test_multiple_heads_are_recorded_and_reported(server: TestServer) -> None:
 def test_env_py_reading_an_environment_variable(server: TestServer) -> None:
     built, _ = replay(ini("envvar"), scratch(server), url_env=["APP_DATABASE_URL"])
     assert "public.widgets" in built.head_snapshot.of_kind("table")
-    with pytest.raises(MigrationFailed, match="e001"):
+    with pytest.raises(MigrationFailed, match="e001") as caught:
         replay(ini("envvar"), scratch(server))
+    assert "pass --url-env APP_DATABASE_URL" in str(caught.value)
 
 
 def test_scratch_database_must_be_empty(server: TestServer) -> None:
