@@ -65,9 +65,9 @@ def test_a_waiver_in_the_config_turns_drift_into_exit_0(files: dict[str, str], t
 
 @pytest.mark.parametrize(("content", "words"), [
     (b"not json at all", "not valid (gzip) JSON"),
-    (gzip.compress(b'{"format_version": 1}'), "not a pgdrift snapshot"),
+    (gzip.compress(b'{"format_version": 1}', mtime=0), "not a pgdrift snapshot"),
     (b'{"format_version": 99, "meta": {}, "objects": {}}', "format_version 99 is not supported"),
-])
+], ids=["not-json", "gzip-without-objects", "unknown-format-version"])
 def test_a_corrupt_snapshot_exits_2_and_names_the_file(files: dict[str, str], tmp_path: Path, content: bytes,
                                                        words: str, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "broken.json"
