@@ -240,6 +240,9 @@ def _translate_server_error(code: str, message: str, operation: str, options: Co
     return CatalogError(f"{operation}: {message} ({code})" if code else f"{operation}: {message}")
 
 
+# No parallel workers: each starts with cold catalog caches, so the deparse-heavy catalog
+# queries cost the server ~13% more CPU with them (issue 2 benchmark), and a monitor should
+# not take worker slots from the application on its primary.
 _SESSION_SETTINGS = (
     "SELECT set_config('statement_timeout', :statement_timeout, false), "
     "set_config('lock_timeout', :lock_timeout, false), "
@@ -248,7 +251,8 @@ _SESSION_SETTINGS = (
     "set_config('DateStyle', 'ISO, MDY', false), "
     "set_config('IntervalStyle', 'postgres', false), "
     "set_config('TimeZone', 'UTC', false), "
-    "set_config('extra_float_digits', '3', false)"
+    "set_config('extra_float_digits', '3', false), "
+    "set_config('max_parallel_workers_per_gather', '0', false)"
 )
 
 
