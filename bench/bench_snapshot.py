@@ -58,6 +58,7 @@ class SizeResult:
     tables: int
     samples: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, list[float]] = field(default_factory=dict)  # client + server CPU seconds per run
+    server_cpu: dict[str, list[float]] = field(default_factory=dict)  # of which the server's
     round_trips: int = 0
     cli_peak_mb: float | None = None
     pg_dump_peak_mb: float | None = None
@@ -193,14 +194,14 @@ class CpuMeter:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         return time.process_time() + children.ru_utime + children.ru_stime
 
-    def measure(self, function: Callable[[], object]) -> tuple[float, float]:
-        """Wall seconds and CPU seconds (client + server) of one call."""
+    def measure(self, function: Callable[[], object]) -> tuple[float, float, float]:
+        """Wall seconds, client CPU seconds and server CPU seconds of one call."""
         server, client = self.server_seconds(), self.client_seconds()
         start = time.perf_counter()
         function()
         wall = time.perf_counter() - start
         time.sleep(0.1)  # let the postmaster reap the backend
-        return wall, self.server_seconds() - server + self.client_seconds() - client
+        return wall, self.client_seconds() - client, self.server_seconds() - server
 
 
 def count_round_trips(dsn: str) -> tuple[int, str, int]:
@@ -237,12 +238,13 @@ def measure_size(server: EmbeddedServer, tables: int, seed: int, repeat: int, wo
         function()
     meter = CpuMeter(server)
     for method in contenders:
-        result.samples[method], result.cpu[method] = [], []
+        result.samples[method], result.cpu[method], result.server_cpu[method] = [], [], []
     for _ in range(repeat):  # interleaved, so that drift in machine load hits everyone alike
         for method, function in contenders.items():
-            wall, cpu = meter.measure(function)
+            wall, client_cpu, server_cpu = meter.measure(function)
             result.samples[method].append(wall)
-            result.cpu[method].append(cpu)
+            result.cpu[method].append(client_cpu + server_cpu)
+            result.server_cpu[method].append(server_cpu)
     result.cli_peak_mb = peak_memory_mb(cli_command, workdir)
     result.pg_dump_peak_mb = peak_memory_mb(dump_command, workdir)
     return result
@@ -265,12 +267,12 @@ def timing_table(result: SizeResult) -> str:
     rows = []
     cpu_reference, cpu_ours = median(result.cpu[PG_DUMP]), median(result.cpu[PGDRIFT])
     for method, samples in result.samples.items():
-        value, cpu = median(samples), median(result.cpu[method])
+        value, cpu, server_cpu = median(samples), median(result.cpu[method]), median(result.server_cpu[method])
         rows.append([method, f"{value:.3f}", f"{min(samples):.3f}", ratio(value, reference), ratio(value, ours),
-                     f"{cpu:.3f}", ratio(cpu, cpu_reference), ratio(cpu, cpu_ours)])
-    rows += [[method, "skipped", "", "", reason, "", "", ""] for method, reason in result.skipped.items()]
-    return format_table(["method", "median s", "min s", "/ pg_dump", "/ pgdrift", "CPU s", "CPU / pg_dump",
-                         "CPU / pgdrift"], rows)
+                     f"{cpu:.3f}", f"{server_cpu:.3f}", ratio(cpu, cpu_reference), ratio(cpu, cpu_ours)])
+    rows += [[method, "skipped", "", "", reason, "", "", "", ""] for method, reason in result.skipped.items()]
+    return format_table(["method", "median s", "min s", "/ pg_dump", "/ pgdrift", "CPU s", "of it server",
+                         "CPU / pg_dump", "CPU / pgdrift"], rows)
 
 
 def target_checks(result: SizeResult) -> list[tuple[str, bool]]:
@@ -304,6 +306,7 @@ def as_json(results: list[SizeResult], version: str) -> dict[str, Any]:
     return {"machine": machine_summary(), "server_version": version,
             "sizes": [{"tables": r.tables, "medians_s": {m: median(s) for m, s in r.samples.items()},
                        "cpu_medians_s": {m: median(s) for m, s in r.cpu.items()},
+                       "server_cpu_medians_s": {m: median(s) for m, s in r.server_cpu.items()},
                        "round_trips": r.round_trips, "cli_peak_mb": r.cli_peak_mb,
                        "pg_dump_peak_mb": r.pg_dump_peak_mb, "skipped": r.skipped,
                        "snapshot_bytes": r.snapshot_bytes} for r in results]}
