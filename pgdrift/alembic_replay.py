@@ -18,8 +18,6 @@ import io
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,9 +44,8 @@ class BuildStats:
     """Where the time of a build went: Alembic's own work against our snapshots."""
 
     revisions: int = 0
-    alembic_seconds: float = 0.0  # in `alembic upgrade`, not counting the wait for a snapshot
-    snapshot_seconds: float = 0.0  # reading the catalog, partly overlapped with Alembic's start-up
-    snapshot_wait_seconds: float = 0.0  # what snapshots added to the build: Alembic waiting for one
+    alembic_seconds: float = 0.0  # in `alembic upgrade`, one revision at a time
+    snapshot_seconds: float = 0.0  # reading the catalog after each revision (and once before)
     heads: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
 
@@ -235,13 +232,8 @@ def replay(
     scratch: ScratchDatabase,
     url_env: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
-    pipeline: bool = True,
 ) -> tuple[ledger_module.Ledger, BuildStats]:
-    """Apply every revision in graph order on the scratch database, snapshotting after each.
-
-    With `pipeline` (the default) each snapshot overlaps the next revision's start-up; without
-    it, snapshots and migrations strictly alternate (the benchmark compares the two).
-    """
+    """Apply every revision in graph order on the scratch database, snapshotting after each."""
     config = load_config(alembic_ini)
     scripts = script_directory(config)
     graph = read_graph(scripts)
@@ -257,71 +249,19 @@ def replay(
     # configparser interpolation: a literal % must be doubled in option values.
     config.set_main_option("sqlalchemy.url", scratch.sqlalchemy_url.replace("%", "%%"))
     base = _snapshot(options, stats)
-    pending: list[tuple[ledger_module.Revision, Future[Snapshot]]] = []
-    with (
-        _scratch_environment(scratch.sqlalchemy_url, url_env),
-        _SnapshotPipeline(options, stats) as snapshots,
-    ):
+    steps = []
+    with _scratch_environment(scratch.sqlalchemy_url, url_env):
         for revision in graph:
             started = time.perf_counter()
-            waited = stats.snapshot_wait_seconds
             _upgrade(config, scripts, revision.id)
-            stats.alembic_seconds += time.perf_counter() - started - (stats.snapshot_wait_seconds - waited)
-            pending.append((revision, snapshots.submit()))
-            if not pipeline:
-                snapshots.wait()
+            stats.alembic_seconds += time.perf_counter() - started
+            steps.append((revision, _snapshot(options, stats)))
             stats.revisions += 1
             if progress is not None:
                 progress(revision.id)
-        steps = [(revision, future.result()) for revision, future in pending]
     built_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     source = str(Path(alembic_ini))
     return ledger_module.build_ledger(steps, base, stats.heads, source, built_at), stats
-
-
-class _SnapshotPipeline:
-    """Reads the schema after revision N while revision N+1 starts up.
-
-    Each `alembic upgrade` spends most of its first ~75 ms loading env.py, creating an engine and
-    initialising the dialect, none of which touches the schema. The snapshot of the previous
-    revision runs in a thread meanwhile; a SQLAlchemy `before_cursor_execute` hook (on every
-    Engine of this process) holds the migration's first statement until that snapshot is done,
-    so no DDL can run under a catalog read.
-    """
-
-    def __init__(self, options: ConnectOptions, stats: BuildStats) -> None:
-        self.options = options
-        self.stats = stats
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pgdrift-snapshot")
-        self.last: Future[Snapshot] | None = None
-
-    def submit(self) -> Future[Snapshot]:
-        self.last = self.executor.submit(_snapshot, self.options, self.stats)
-        return self.last
-
-    def wait(self) -> None:
-        last = self.last
-        if last is not None and not last.done():
-            started = time.perf_counter()
-            futures_wait([last])
-            self.stats.snapshot_wait_seconds += time.perf_counter() - started
-
-    def _gate(self, *_: Any) -> None:
-        self.wait()
-
-    def __enter__(self) -> _SnapshotPipeline:
-        from sqlalchemy import event
-        from sqlalchemy.engine import Engine
-
-        event.listen(Engine, "before_cursor_execute", self._gate)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        from sqlalchemy import event
-        from sqlalchemy.engine import Engine
-
-        event.remove(Engine, "before_cursor_execute", self._gate)
-        self.executor.shutdown(wait=True)
 
 
 def _snapshot(options: ConnectOptions, stats: BuildStats) -> Snapshot:
