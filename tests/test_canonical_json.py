@@ -95,3 +95,26 @@ def test_parse_answer_equals_json_loads() -> None:
                           "cycle": False}], ensure_ascii=False)
     assert parse_answer(answer) == json.loads(answer)
     assert type(parse_answer(answer)[0]["maximum"]) is int
+
+
+def _small_snapshot() -> model.Snapshot:
+    meta = model.SnapshotMeta(captured_at="2026-01-01T00:00:00Z", server_version="18.0", server_version_num=180000,
+                              database="app", alembic=model.AlembicState(status="absent"))
+    objects = {
+        "table": {'public."Order"': model.Table(schema="public", name="Order", kind="table", persistence="permanent",
+                                                 comment="héllo \u2028 \"quoted\"", row_estimate=12)},
+        "column": {'public."Order".id': model.Column(schema="public", table="Order", name="id", type="bigint",
+                                                      not_null=True, position=1)},
+        "enum": {"public.mood": model.Enum(schema="public", name="mood", labels=("sad", "ok"))},
+        "index": {},
+    }
+    return model.Snapshot(meta=meta, objects=objects)
+
+
+def test_fingerprint_is_the_sha256_of_the_canonical_content() -> None:
+    import hashlib
+
+    snapshot = _small_snapshot()
+    text = json.dumps(snapshot.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert snapshot.fingerprint == "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
