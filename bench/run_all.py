@@ -1,12 +1,14 @@
 """Run every benchmark script in bench/ (`bench_*.py`), one after the other: `make bench`.
 
 Each script is run as `python -m bench.<name>` in its own process, so one benchmark's memory and
-imports do not colour the next. Extra arguments are passed to every script (e.g. `--repeat 3`).
-Exits non-zero if any script fails.
+imports do not colour the next. `--repeat N` is passed to every script (they all take it);
+`--only NAME` runs the scripts whose name contains NAME. For a script's own options, run it
+directly (`python -m bench.bench_snapshot --help`). Exits non-zero if any script fails.
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +20,16 @@ def benchmark_modules() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    extra = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m bench.run_all", description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, help="timed runs per method, passed to every script")
+    parser.add_argument("--only", metavar="NAME", help="run only the scripts whose name contains NAME")
+    arguments = parser.parse_args(argv)
+    extra = ["--repeat", str(arguments.repeat)] if arguments.repeat else []
+    modules = [module for module in benchmark_modules() if not arguments.only or arguments.only in module]
+    if not modules:
+        parser.error(f"no benchmark matches --only {arguments.only!r}; have: {', '.join(benchmark_modules())}")
     failed = []
-    for module in benchmark_modules():
+    for module in modules:
         print(f"\n######## {module}", flush=True)
         if subprocess.run([sys.executable, "-m", module, *extra], check=False).returncode != 0:
             failed.append(module)
