@@ -286,15 +286,26 @@ def plan_of(model: type) -> tuple[tuple[str, bool, bool], ...]:
     return plan
 
 
+@functools.cache
+def _json_converter(model: type, include_volatile: bool) -> Callable[[Any], dict[str, Any]]:
+    """A function that builds the JSON value of one model's objects, generated once per model.
+
+    A dict display over attribute reads is twice as fast as a loop over the fields, and a
+    snapshot converts every object twice (fingerprint and dump: 150,000 calls at 5,000 tables,
+    issue 2 benchmark). dataclasses generates __init__ the same way. Field names are Python
+    identifiers, so the generated source holds nothing but them.
+    """
+    items = [f"{name!r}: list(obj.{name})" if is_tuple else f"{name!r}: obj.{name}"
+             for name, is_tuple, is_volatile in plan_of(model) if include_volatile or not is_volatile]
+    namespace: dict[str, Any] = {}
+    exec(f"def convert(obj):\n    return {{{', '.join(items)}}}\n", namespace)
+    return namespace["convert"]  # type: ignore[no-any-return,unused-ignore]
+
+
 def to_json_value(obj: Any, include_volatile: bool = True) -> dict[str, Any]:
     """An object as a JSON-ready dict (tuples become lists)."""
-    result: dict[str, Any] = {}
-    for name, is_tuple, is_volatile in plan_of(type(obj)):
-        if is_volatile and not include_volatile:
-            continue
-        value = getattr(obj, name)
-        result[name] = list(value) if is_tuple else value
-    return result
+    model_type: type = type(obj)
+    return _json_converter(model_type, include_volatile)(obj)
 
 
 _REQUIRED = object()
