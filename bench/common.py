@@ -14,7 +14,7 @@ use it:
     `generate_schema_sql(5000, 7)` and `generate_schema_sql(5000, 7, drift=0.05)` give two large
     schemas that differ by about 5%. The script is plain SQL that psql can run as well.
 - `load_schema(server, database, sql) -> str`
-    Create `database` on an embedded server, run the script in it, return its DSN.
+    Create `database` on an embedded server, run the script in it, VACUUM ANALYZE, return its DSN.
 - `time_repeatedly(function, repeat) -> list[float]` and `median(samples)`: wall-clock timing.
 - `format_table(headers, rows) -> str`: a plain-text table for benchmark output.
 - `machine_summary() -> str`: CPU, cores and memory, for the figures in bench/README.md.
@@ -298,7 +298,8 @@ def load_schema(server: EmbeddedServer, database: str, sql: str) -> str:
     try:
         for batch in sql.split(BATCH_MARKER):
             connection.run(batch)
-        connection.run("ANALYZE")
+        # Vacuum the catalogs too, so that autovacuum workers do not run during the timings.
+        connection.run("VACUUM ANALYZE")
     finally:
         connection.close()
     return server.dsn(database)
