@@ -30,7 +30,8 @@ def to_document(snapshot: model.Snapshot) -> dict[str, Any]:
 
 def dumps(snapshot: model.Snapshot) -> str:
     """Canonical JSON text of a snapshot: sorted keys, one line, newline-terminated."""
-    return model.canonical_dumps(to_document(snapshot)) + "\n"
+    # A snapshot holds no float (meta included), so the fast orjson path writes the same text.
+    return model.canonical_dumps(to_document(snapshot), no_floats=True) + "\n"
 
 
 def from_document(document: Any, source: str = "snapshot") -> model.Snapshot:
