@@ -115,7 +115,11 @@ def _identities(change: Change) -> list[tuple[str, str]]:
     return identities
 
 
-_PENDING_REASONS = {"unexpected": "a pending migration drops it"}
+def _pending_reason(change: Change) -> str:
+    """The default reason of an unexpected object ("no migration created it") is wrong when a
+    pending migration drops it; say that instead, naming the object like every other reason."""
+    label = BY_NAME[change.kind].label if change.kind in BY_NAME else change.kind
+    return f"{label} {change.object} is still here: a pending migration drops it"
 
 
 def _attribute(
@@ -129,9 +133,8 @@ def _attribute(
     for change in changes:
         extra = {**change.detail, **(detail or {})}
         reason = change.reason
-        if cause == PENDING and change.change in _PENDING_REASONS:
-            # The default reason of an unexpected object ("no migration created it") is wrong here.
-            reason = _PENDING_REASONS[change.change]
+        if cause == PENDING and change.change == "unexpected":
+            reason = _pending_reason(change)
         attributed.append(
             dataclasses.replace(
                 change, cause=cause, migration=_last_touch(ledger, change, among), detail=extra, reason=reason

@@ -8,7 +8,10 @@ On an embedded PostgreSQL 18 it:
    hand: the legacy `session` and `team_channels` tables, an index made out of band, and a
    hotfix that dropped two columns) and "dev" (at head);
 3. runs `pgdrift check` on production and `pgdrift compare production dev`, prints both reports
-   and the answers to the questions the hand-made report asked.
+   and the answers to the questions the hand-made report asked;
+4. runs the monitor Lambda end to end against production (`pgdrift.demo_monitor`): moto in
+   server mode for S3, SNS and Secrets Manager, a local sink for Slack; prints the stored report,
+   the Slack and email messages, a second (silent) run and the S3 history.
 
 `prepare_demo(workdir)` sets up the same databases for other callers (the monitor's demo and
 tests) and returns a `DemoEnvironment`.
@@ -212,9 +215,14 @@ def main() -> int:
             )
             print(compare_text)
             print(answers(*_reports(environment), environment))
+            print("\n=== The serverless monitor, end to end (moto for S3/SNS/Secrets Manager, a local "
+                  "Slack sink) ===", flush=True)
+            from pgdrift.demo_monitor import run_monitor_demo
+
+            monitor_code = run_monitor_demo(environment.production_dsn, environment.ledger_path.read_bytes())
         finally:
             environment.stop()
-    return 0
+    return monitor_code
 
 
 def _reports(environment: DemoEnvironment) -> tuple[Report, Report]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pgdrift import model
-from pgdrift.identity import function_key, qualify
+from pgdrift.identity import function_key, qualify, split_qualified
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,13 @@ def _no_table(obj: Any) -> None:
     return None
 
 
+def _owning_table(obj: Any) -> str | None:
+    """A serial column's sequence belongs to that column's table: it comes and goes with it."""
+    if not obj.owned_by:
+        return None
+    return qualify(*split_qualified(obj.owned_by)[:2])
+
+
 def _privilege_key(obj: model.Privilege) -> str:
     return f"{obj.object_type} {obj.object} TO {obj.grantee}"
 
@@ -54,7 +61,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("domain", model.Domain, "domains.sql", _schema_name, _no_table, "high", "domain"),
     Kind("composite_type", model.CompositeType, "composite_types.sql", _schema_name, _no_table, "high",
          "composite type"),
-    Kind("sequence", model.Sequence, "sequences.sql", _schema_name, _no_table, "high", "sequence"),
+    Kind("sequence", model.Sequence, "sequences.sql", _schema_name, _owning_table, "high", "sequence"),
     Kind("table", model.Table, "tables.sql", _schema_name, _schema_name, "critical", "table"),
     Kind("column", model.Column, "columns.sql", _in_table, _table_of, "critical", "column"),
     Kind("constraint", model.Constraint, "constraints.sql", _in_table, _table_of, "high", "constraint"),
