@@ -24,7 +24,7 @@ from pgdrift.report import CHANGE_TYPES, SEVERITIES
 
 CONTEXT_KEY = "pgdrift"
 CONTEXT_FILE_KEY = "pgdrift:config_file"
-REMEDY = "Fix the pgdrift configuration (cdk.json context or the file it names); see docs/deploying.md"
+REMEDY = "Fix the pgdrift configuration (cdk.json context or the file it names); see the README, 'Deploying to AWS'"
 
 ACCOUNT = re.compile(r"^\d{12}$")
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
@@ -455,7 +455,7 @@ def _check_targets(targets: tuple[Target, ...]) -> None:
             raise _error(f"targets[{index}].name", "duplicate target name", target.name)
         seen.add(target.name)
         if target.vpc_id != targets[0].vpc_id:
-            # One monitor function lives in one VPC; deploy one stack per VPC (docs/deploying.md).
+            # One monitor function lives in one VPC; deploy one stack per VPC (README, 'Deploying to AWS').
             raise _error(f"targets[{index}].vpc_id", f"all targets must share one VPC ({targets[0].vpc_id}); "
                          "deploy another stack for another VPC", target.vpc_id)
 

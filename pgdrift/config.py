@@ -99,7 +99,7 @@ def parse_config(text: str, source: str = "config") -> DriftConfig:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"reading {source}: invalid TOML: {error}",
-                          "Fix the line named above (see docs/drift.md for the format)") from None
+                          "Fix the line named above (see the README, 'The config file', for the format)") from None
     lines = _Lines(text)
     unknown = sorted(set(document) - _SECTIONS)
     if unknown:
@@ -123,7 +123,7 @@ def read_config(path: str | Path) -> DriftConfig:
 
 
 def _error(source: str, line: int, message: str) -> ConfigError:
-    return ConfigError(f"reading {source}, line {line}: {message}", "See docs/drift.md for the config format")
+    return ConfigError(f"reading {source}, line {line}: {message}", "See the README, 'The config file', for the format")
 
 
 def _entries(document: dict[str, Any], section: str, source: str, lines: _Lines) -> list[dict[str, Any]]:

@@ -40,7 +40,7 @@ _TARGET_FIELDS = {"name", "secret_arn", "expected_key", "include_schemas", "excl
                   "allow_plaintext", "alert", "assume_role_arn", "severity_overrides", "waivers"}
 _RULE_FIELDS = {"severity_overrides": ({"pattern", "severity"}, {"kind", "change"}),
                 "waivers": ({"pattern", "reason", "owner", "expires"}, {"kind", "change"})}
-_REMEDY = f"Fix {contract.ENV_TARGETS} in the stack configuration (see docs/monitor.md)"
+_REMEDY = f"Fix {contract.ENV_TARGETS} in the stack configuration (see the README, 'The serverless monitor')"
 
 
 @dataclass(frozen=True)
