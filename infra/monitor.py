@@ -106,7 +106,8 @@ def _check_environment_size(environment: dict[str, str]) -> None:
         raise ConfigError(
             f"rendering the monitor's environment: {contract.ENV_TARGETS} makes it up to {size} bytes, over "
             f"Lambda's {LAMBDA_ENVIRONMENT_BYTES}-byte limit (about {per_target} bytes per target)",
-            "Split the targets across stacks with distinct stack_name values (README, 'Scale: one deployment, many databases')")
+            "Split the targets across stacks with distinct stack_name values "
+            "(README, 'Scale: one deployment, many databases')")
 
 
 def create_monitor(scope: Construct, config: DeployConfig, network: MonitorNetwork, key: kms.IKey,
