@@ -37,6 +37,7 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -r bench/requirements.txt
 	$(BIN)/python -m bench.run_all
 
 clean:
