@@ -34,7 +34,7 @@ _ENV = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "AWS_DEFAU
 
 @dataclass
 class DemoContext:
-    """The parts of a LambdaContext the handlers read."""
+    """The parts of a LambdaContext the handlers read (also the tests' fake context)."""
 
     remaining_ms: int = 60_000
     function_name: str = "pgdrift-monitor"

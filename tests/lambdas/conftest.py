@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 from aws_lambda_powertools.utilities import parameters
 
+from pgdrift.demo_monitor import DemoContext
 
-@dataclass
-class FakeContext:
-    """What Powertools and the handlers read from the Lambda context."""
-
-    remaining_ms: int = 60_000
-    function_name: str = "pgdrift-monitor"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:pgdrift-monitor"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
+# The demo drives the handlers with the same stand-in, so there is one definition of it.
+FakeContext = DemoContext
 
 
 @pytest.fixture
