@@ -16,7 +16,8 @@ from pgdrift.registry import BY_NAME
 @cache
 def report_schema() -> dict[str, Any]:
     text = resources.files("pgdrift").joinpath("schemas", "report.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def snapshot(tables: Mapping[str, Mapping[str, str]] | None = None, *, extra: Iterable[Any] = (),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import pytest
 
@@ -100,7 +101,7 @@ def test_parse_answer_equals_json_loads() -> None:
 def _small_snapshot() -> model.Snapshot:
     meta = model.SnapshotMeta(captured_at="2026-01-01T00:00:00Z", server_version="18.0", server_version_num=180000,
                               database="app", alembic=model.AlembicState(status="absent"))
-    objects = {
+    objects: dict[str, dict[str, Any]] = {
         "table": {'public."Order"': model.Table(schema="public", name="Order", kind="table", persistence="permanent",
                                                  comment="héllo \u2028 \"quoted\"", row_estimate=12)},
         "column": {'public."Order".id': model.Column(schema="public", table="Order", name="id", type="bigint",

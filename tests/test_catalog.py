@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pgdrift import snapshot_io
@@ -158,7 +160,7 @@ def test_pg16_and_pg18_agree(pg16: TestServer, pg18: TestServer) -> None:
     assert on16.fingerprint == on18.fingerprint
 
 
-def test_round_trip_is_exact(server: TestServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_round_trip_is_exact(server: TestServer, tmp_path: Path) -> None:
     _, snapshot = all_kinds(server)
     text = snapshot_io.dumps(snapshot)
     assert snapshot_io.dumps(snapshot_io.loads(text)) == text

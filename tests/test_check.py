@@ -199,9 +199,13 @@ def test_no_version_table(server: TestServer, linear: Ledger) -> None:
 
 def test_no_version_table_names_the_closest_revision(server: TestServer, linear: Ledger) -> None:
     exact = migrated(server, "linear", "l002", sql="DROP TABLE alembic_version")
-    assert "matches revision l002 exactly" in (check(snapshot(exact), linear).migrations.detail or "")
+    exact_status = check(snapshot(exact), linear).migrations
+    assert exact_status is not None
+    assert "matches revision l002 exactly" in (exact_status.detail or "")
     near = migrated(server, "linear", "l003", sql="DROP TABLE alembic_version; DROP INDEX ix_users_email")
-    detail = check(snapshot(near), linear).migrations.detail or ""
+    near_status = check(snapshot(near), linear).migrations
+    assert near_status is not None
+    detail = near_status.detail or ""
     assert "closest to revision l003 (1 object(s) differ)" in detail
 
 

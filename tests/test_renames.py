@@ -38,7 +38,7 @@ def test_tables_of_the_motivating_report_are_paired_by_themselves() -> None:
     changes = analyze(expected, actual)
 
     # Then each pair is one renamed finding with a confidence, and the residual column is reported
-    renamed = {(c.expected, c.actual): c.confidence for c in changes if c.change == "renamed"}
+    renamed = {(c.expected, c.actual): c.confidence or 0.0 for c in changes if c.change == "renamed"}
     assert set(renamed) == {("public.sessions", "public.session"), ("public.channels", "public.team_channels")}
     assert renamed[("public.sessions", "public.session")] > renamed[("public.channels", "public.team_channels")] >= 0.6
     assert all(0 <= confidence <= 1 for confidence in renamed.values())
@@ -78,7 +78,9 @@ def test_children_of_a_renamed_table_follow_it_and_only_residuals_remain() -> No
     expected = snapshot({"sessions": SESSION}, extra=[index_old, grant_old])
     live = snapshot({"session": SESSION}, extra=[index_new, grant_new])
     token = live.objects["column"]["public.session.token"]
-    live.objects["column"]["public.session.token"] = model.Column("public", "session", "token", "integer",
+    live_columns = live.objects["column"]
+    assert isinstance(live_columns, dict)
+    live_columns["public.session.token"] = model.Column("public", "session", "token", "integer",
                                                                   position=token.position)
     # When analyzed
     changes = analyze(expected, live)

@@ -11,6 +11,7 @@ import pytest
 from pgdrift import model, snapshot_io
 from pgdrift.cli import main
 from pgdrift.errors import SnapshotFormatError
+from tests.support import TestServer
 
 
 def make_snapshot(comment: str | None = None, captured_at: str = "2026-02-02T20:30:00Z") -> model.Snapshot:
@@ -93,7 +94,7 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_cli_snapshot_writes_the_canonical_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                server) -> None:  # type: ignore[no-untyped-def]
+                                                server: TestServer) -> None:
     dsn = server.create_database("CREATE TABLE t (id int PRIMARY KEY);")
     output = tmp_path / "snap.json.gz"
     assert main(["snapshot", dsn, "-o", str(output)]) == 0

@@ -66,7 +66,7 @@ class World:
 
     def messages(self) -> list[dict[str, Any]]:
         """SNS envelopes delivered to the queue since the last call."""
-        found = []
+        found: list[dict[str, Any]] = []
         while True:
             batch = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", [])
             if not batch:
@@ -266,7 +266,7 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-FAILURES = {
+FAILURES: dict[str, tuple[dict[str, Any], Any, str, str]] = {
     "database down": ({"port": "closed"}, {"target": "prod"}, "connection", "connection refused"),
     "wrong password": ({"password": "not-the-password"}, {"target": "prod"}, "authentication",
                        "authentication failed"),
