@@ -178,6 +178,13 @@ def _server_error_in_context(error: BaseException) -> BaseException | None:
     return None
 
 
+def _tls_reason(error: ssl.SSLError) -> str:
+    verify = getattr(error, "verify_message", None)
+    if verify:
+        return f"certificate verify failed: {verify}"
+    return str(error.reason or error)
+
+
 def translate_error(error: BaseException, operation: str, options: ConnectOptions) -> PgDriftError:
     """Turn a driver or socket exception into a clear PgDriftError (no password in it)."""
     import pg8000.exceptions
@@ -200,6 +207,9 @@ def translate_error(error: BaseException, operation: str, options: ConnectOption
     if isinstance(cause, (TimeoutError, socket.timeout)):
         return QueryTimeout(f"{operation}: no answer from {where} within {options.connect_timeout:g} s",
                             "Check the network path (VPC, security group) or raise connect_timeout")
+    if isinstance(cause, ssl.SSLError):  # an OSError too, so it must be told apart first
+        return ConnectError(f"{operation}: TLS handshake with {where} failed: {_tls_reason(cause)}",
+                            "Check sslrootcert (the RDS CA bundle) and that the host name matches the certificate")
     if isinstance(cause, (FileNotFoundError, OSError)) and not isinstance(error, pg8000.exceptions.DatabaseError):
         return ConnectError(f"{operation}: cannot reach {where}: {cause.strerror or cause}",
                             "Check that PostgreSQL is running and the socket path or host is right")
@@ -212,9 +222,6 @@ def translate_error(error: BaseException, operation: str, options: ConnectOption
             return ConnectError(f"{operation}: {where} does not offer TLS but sslmode={options.sslmode}",
                                 "Enable TLS on the server or, knowingly, use sslmode=disable")
         return ConnectError(f"{operation}: {text}", "Check the DSN and that the server is reachable")
-    if isinstance(error, ssl.SSLError):
-        return ConnectError(f"{operation}: TLS handshake with {where} failed: {error.reason}",
-                            "Check sslrootcert (the RDS CA bundle) and the host name")
     return CatalogError(f"{operation}: {type(error).__name__}: {error}")
 
 
