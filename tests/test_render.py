@@ -12,7 +12,7 @@ import pytest
 from pgdrift import model
 from pgdrift.config import DriftConfig, parse_config
 from pgdrift.drift import analyze, make_report
-from pgdrift.errors import ConfigError
+from pgdrift.errors import ConfigError, PgDriftError
 from pgdrift.render import FORMATS, render, report_to_json
 from pgdrift.report import Hazard, MigrationStatus, PendingMigration, Report
 from tests.drift_support import report_schema, snapshot
@@ -150,3 +150,18 @@ def test_every_format_renders_and_an_unknown_one_is_refused() -> None:
     assert all(render(report, fmt).strip() for fmt in FORMATS)
     with pytest.raises(ConfigError, match="unknown format 'pdf'"):
         render(report, "pdf")
+
+
+@pytest.mark.parametrize("with_migrations", [False, True], ids=["plain", "with-migrations"])
+def test_a_stored_json_report_reads_back_to_the_same_report(with_migrations: bool) -> None:
+    from pgdrift.render.json_report import report_from_json
+
+    report = _report()
+    if with_migrations:
+        report = _report(_migrations(report))
+    stored = json.loads(json.dumps(report_to_json(report)))  # as `pgdrift show` reads it from S3
+    again = report_from_json(stored, "s3://bucket/report.json")
+    for fmt in FORMATS:
+        assert render(again, fmt) == render(report, fmt)
+    with pytest.raises(PgDriftError, match="not a pgdrift JSON report"):
+        report_from_json({"changes": []}, "s3://bucket/other.json")

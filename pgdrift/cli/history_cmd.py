@@ -20,7 +20,6 @@ from typing import Any
 from pgdrift import model, snapshot_io
 from pgdrift.errors import ConfigError, PgDriftError
 from pgdrift.render import FORMATS
-from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side, Waiver
 from pgdrift.store import RunRecord, date_of_runs_key, parse_run_record, runs_prefix
 
 _SIBLINGS = {"markdown": "md", "html": "html", "json": "json"}
@@ -116,50 +115,6 @@ def run_history(arguments: argparse.Namespace) -> int:
 # show
 
 
-def _change(value: dict[str, Any]) -> Change:
-    waiver = value.get("waiver")
-    return Change(kind=value["kind"], change=value["change"], object=value["object"],
-                  attribute=value.get("attribute"), expected=value.get("expected"), actual=value.get("actual"),
-                  severity=value.get("severity", "medium"), reason=value.get("reason", ""),
-                  table=value.get("table"), confidence=value.get("confidence"), cause=value.get("cause"),
-                  migration=value.get("migration"), waiver=Waiver(**waiver) if waiver else None,
-                  detail=value.get("detail") or {})
-
-
-def _side(value: dict[str, Any]) -> Side:
-    return Side(source=value["source"], fingerprint=value["fingerprint"], database=value.get("database"),
-                server_version=value.get("server_version"), captured_at=value.get("captured_at"),
-                revisions=tuple(value.get("revisions") or ()))
-
-
-def _migrations(document: dict[str, Any]) -> MigrationStatus | None:
-    status = document.get("migrations")
-    if not status:
-        return None
-    pending = tuple(PendingMigration(revision=item["revision"], date=item.get("date"), message=item["message"],
-                                     changes=tuple(_change(change) for change in item.get("changes", ())),
-                                     hazards=tuple(Hazard(**hazard) for hazard in item.get("hazards", ())))
-                    for item in document.get("pending_migrations", ()))
-    lag = document.get("lag") or {}
-    return MigrationStatus(live_revisions=tuple(status["live_revisions"]),
-                           head_revisions=tuple(status["head_revisions"]), state=status["state"],
-                           detail=status.get("detail"), live_date=status.get("live_date"),
-                           head_date=status.get("head_date"), lag_revisions=lag.get("revisions"),
-                           lag_days=lag.get("days"), pending=pending)
-
-
-def report_from_document(document: dict[str, Any], source: str) -> Report:
-    """A stored JSON report back into a `Report`, so it can be rendered in any format."""
-    try:
-        return Report(expected=_side(document["expected"]), actual=_side(document["actual"]),
-                      changes=tuple(_change(change) for change in document["changes"]),
-                      generated_at=document["generated_at"], migrations=_migrations(document),
-                      title=document.get("title", "Schema drift report"))
-    except (KeyError, TypeError, ValueError) as error:
-        raise PgDriftError(f"reading the report {source}: {type(error).__name__}: {error}",
-                           "The object is not a pgdrift JSON report") from None
-
-
 def render_stored(data: bytes, uri: str, fmt: str | None) -> str:
     """A stored object printed in the asked format: reports in any, snapshots as JSON."""
     if uri.endswith((".md", ".html")) and fmt is None:
@@ -169,8 +124,9 @@ def render_stored(data: bytes, uri: str, fmt: str | None) -> str:
         return snapshot_io.dumps(snapshot_io.from_document(document, uri))
     if isinstance(document, dict) and "changes" in document and "expected" in document:
         from pgdrift.render import render
+        from pgdrift.render.json_report import report_from_json
 
-        return render(report_from_document(document, uri), fmt or "text")
+        return render(report_from_json(document, uri), fmt or "text")
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pgdrift.errors import PgDriftError
 from pgdrift.render.summary import facts
-from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side
+from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side, Waiver
 
 
 def change_to_json(change: Change) -> dict[str, Any]:
@@ -100,3 +101,52 @@ def report_to_json(report: Report) -> dict[str, Any]:
 
 def render_json(report: Report) -> str:
     return json.dumps(report_to_json(report), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# The inverse: a stored JSON report back into data (for `pgdrift show s3://...`)
+
+
+def _change_from_json(value: dict[str, Any]) -> Change:
+    waiver = value.get("waiver")
+    return Change(kind=value["kind"], change=value["change"], object=value["object"],
+                  attribute=value.get("attribute"), expected=value.get("expected"), actual=value.get("actual"),
+                  severity=value.get("severity", "medium"), reason=value.get("reason", ""),
+                  table=value.get("table"), confidence=value.get("confidence"), cause=value.get("cause"),
+                  migration=value.get("migration"), waiver=Waiver(**waiver) if waiver else None,
+                  detail=value.get("detail") or {})
+
+
+def _side_from_json(value: dict[str, Any]) -> Side:
+    return Side(source=value["source"], fingerprint=value["fingerprint"], database=value.get("database"),
+                server_version=value.get("server_version"), captured_at=value.get("captured_at"),
+                revisions=tuple(value.get("revisions") or ()),
+                object_counts=tuple(sorted((value.get("object_counts") or {}).items())))
+
+
+def _migrations_from_json(document: dict[str, Any]) -> MigrationStatus | None:
+    status = document.get("migrations")
+    if not status:
+        return None
+    pending = tuple(PendingMigration(revision=item["revision"], date=item.get("date"), message=item["message"],
+                                     changes=tuple(_change_from_json(change) for change in item.get("changes", ())),
+                                     hazards=tuple(Hazard(**hazard) for hazard in item.get("hazards", ())))
+                    for item in document.get("pending_migrations", ()))
+    lag = document.get("lag") or {}
+    return MigrationStatus(live_revisions=tuple(status["live_revisions"]),
+                           head_revisions=tuple(status["head_revisions"]), state=status["state"],
+                           detail=status.get("detail"), live_date=status.get("live_date"),
+                           head_date=status.get("head_date"), lag_revisions=lag.get("revisions"),
+                           lag_days=lag.get("days"), pending=pending)
+
+
+def report_from_json(document: dict[str, Any], source: str) -> Report:
+    """A stored JSON report back into a `Report`, so it can be rendered in any format."""
+    try:
+        return Report(expected=_side_from_json(document["expected"]), actual=_side_from_json(document["actual"]),
+                      changes=tuple(_change_from_json(change) for change in document["changes"]),
+                      generated_at=document["generated_at"], migrations=_migrations_from_json(document),
+                      title=document.get("title", "Schema drift report"))
+    except (KeyError, TypeError, ValueError) as error:
+        raise PgDriftError(f"reading the report {source}: {type(error).__name__}: {error}",
+                           "The object is not a pgdrift JSON report") from None
