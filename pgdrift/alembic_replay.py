@@ -153,11 +153,10 @@ def read_graph(scripts: Any) -> list[ledger_module.Revision]:
 
 
 @contextlib.contextmanager
-def _scratch_environment(url: str, url_env: Sequence[str]) -> Iterator[None]:
-    """Expose the scratch URL to env.py files that read an environment variable."""
-    names = (SCRATCH_URL_ENV, *url_env)
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ.update(dict.fromkeys(names, url))
+def temporary_environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then put the old values back."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
@@ -166,6 +165,11 @@ def _scratch_environment(url: str, url_env: Sequence[str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def _scratch_environment(url: str, url_env: Sequence[str]) -> contextlib.AbstractContextManager[None]:
+    """Expose the scratch URL to env.py files that read an environment variable."""
+    return temporary_environment(dict.fromkeys((SCRATCH_URL_ENV, *url_env), url))
 
 
 def _sql_error_text(error: BaseException) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import socket
 import tempfile
 import threading
@@ -22,6 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from pgdrift.alembic_replay import temporary_environment
 
 BUCKET = "pgdrift-demo-history"
 TARGET = "prod"
@@ -52,18 +53,6 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextlib.contextmanager
@@ -190,7 +179,7 @@ def run_monitor_demo(production_dsn: str | None = None, ledger: bytes | None = N
     moto_server.start()
     slack_posts: list[dict[str, Any]] = []
     try:
-        with _environment(_ENV | {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}), \
+        with temporary_environment(_ENV | {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}), \
                 _http_server(lambda body: slack_posts.append(json.loads(body))) as slack_url, \
                 _http_server(lambda body: _invoke_notifier(body, out)) as notifier_url:
             aws = _provision(production_dsn, ledger, slack_url, notifier_url)
@@ -206,7 +195,7 @@ def _demo_runs(aws: _Aws, slack_posts: list[dict[str, Any]], out: Callable[[str]
 
     targets = [{"name": TARGET, "secret_arn": aws.db_secret_arn, "expected_key": EXPECTED_KEY,
                 "allow_plaintext": True}]
-    with _environment({"PGDRIFT_TARGETS": json.dumps(targets), "PGDRIFT_BUCKET": BUCKET,
+    with temporary_environment({"PGDRIFT_TARGETS": json.dumps(targets), "PGDRIFT_BUCKET": BUCKET,
                        "PGDRIFT_TOPIC_ARN": aws.topic_arn, "PGDRIFT_SLACK_SECRET_ARN": aws.slack_secret_arn}):
         parameters.base.DEFAULT_PROVIDERS.clear()
         from lambdas.monitor import handler
