@@ -15,4 +15,3 @@ WHERE c.collnamespace = ANY (:namespaces::oid[])
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_collation'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-ORDER BY n.nspname, c.collname

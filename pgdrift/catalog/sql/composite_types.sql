@@ -14,4 +14,3 @@ WHERE t.typtype = 'c' AND c.relkind = 'c'
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
-ORDER BY n.nspname, t.typname

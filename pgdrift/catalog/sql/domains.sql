@@ -22,4 +22,3 @@ WHERE t.typtype = 'd'
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
-ORDER BY n.nspname, t.typname

@@ -4,4 +4,3 @@ SELECT e.extname AS name,
 FROM pg_extension AS e
 JOIN pg_namespace AS n ON n.oid = e.extnamespace
 WHERE e.extname <> 'plpgsql'
-ORDER BY e.extname

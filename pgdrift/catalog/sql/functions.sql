@@ -24,4 +24,3 @@ WHERE p.pronamespace = ANY (:namespaces::oid[])
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
-ORDER BY n.nspname, p.proname, arguments

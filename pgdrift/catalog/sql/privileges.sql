@@ -43,4 +43,3 @@ LEFT JOIN pg_roles AS r ON r.oid = acl.grantee
 WHERE acl.grantee <> acl.owner
   AND (r.rolname IS NULL OR r.rolname <> current_user)
 GROUP BY acl.object_type, acl.object::text, acl.grantee, r.rolname
-ORDER BY acl.object_type, acl.object::text, grantee

@@ -30,4 +30,3 @@ WHERE c.relkind = 'S'
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('e', 'i'))
-ORDER BY n.nspname, c.relname

@@ -18,4 +18,3 @@ WHERE NOT tg.tgisinternal
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-ORDER BY n.nspname, c.relname, tg.tgname
