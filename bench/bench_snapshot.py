@@ -36,8 +36,8 @@ from typing import Any
 
 from bench.common import SIZES, format_table, generate_schema_sql, load_schema, machine_summary, median
 from pgdrift import snapshot_io
-from pgdrift.catalog import CatalogSession, ReadOptions, read_snapshot, read_snapshot_from_session
-from pgdrift.connect import open_session, parse_dsn
+from pgdrift.catalog import ReadOptions, SnapshotReader, read_snapshot
+from pgdrift.connect import parse_dsn
 from pgdrift.embedded import EmbeddedServer, start_embedded
 
 MAX_ROUND_TRIPS = 25
@@ -206,13 +206,9 @@ class CpuMeter:
 
 def count_round_trips(dsn: str) -> tuple[int, str, int]:
     """Round trips of one snapshot, its fingerprint and the size of its canonical JSON."""
-    options = parse_dsn(dsn)
-    session = CatalogSession(open_session(options), options)
-    try:
-        snapshot = read_snapshot_from_session(session, ReadOptions())
-    finally:
-        session.close()
-    return session.round_trips, snapshot.fingerprint, len(snapshot_io.dumps(snapshot).encode("utf-8"))
+    with SnapshotReader(parse_dsn(dsn), ReadOptions()) as reader:
+        snapshot = reader.read()
+        return reader.round_trips, snapshot.fingerprint, len(snapshot_io.dumps(snapshot).encode("utf-8"))
 
 
 def measure_size(server: EmbeddedServer, tables: int, seed: int, repeat: int, workdir: Path) -> SizeResult:

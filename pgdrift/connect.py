@@ -263,6 +263,9 @@ _SESSION_SETTINGS = (
 )
 
 
+START_TRANSACTION = "START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+
 def _connect(options: ConnectOptions) -> Any:
     import pg8000.native
 
@@ -299,7 +302,7 @@ def open_session(options: ConnectOptions) -> Any:
         connection.run(_SESSION_SETTINGS, statement_timeout=str(options.statement_timeout_ms),
                        lock_timeout=str(options.lock_timeout_ms),
                        idle_timeout=str(max(options.statement_timeout_ms * 2, 60_000)))
-        connection.run("START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        connection.run(START_TRANSACTION)
     except Exception as error:
         raise translate_error(error, operation, options) from None
     return connection

@@ -98,9 +98,8 @@ def diff_objects(kind: Kind, expected: Mapping[str, Any], actual: Mapping[str, A
         changes.append(Change(kind=kind.name, change="unexpected", object=key, table=kind.table(obj),
                               actual=model.to_json_value(obj, include_volatile=False)))
     for key in sorted(expected.keys() & actual.keys()):
-        before, after = expected[key], actual[key]
-        if before != after:
-            changes.extend(attribute_changes(kind, key, before, after))
+        if not model.equal_at(expected, actual, key):
+            changes.extend(attribute_changes(kind, key, expected[key], actual[key]))
     return changes
 
 

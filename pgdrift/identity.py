@@ -45,7 +45,7 @@ def quote_ident(name: str) -> str:
 
 def qualify(*parts: str) -> str:
     """Join name parts into a qualified name: `qualify("public", "User")` is `public."User"`."""
-    return ".".join(quote_ident(part) for part in parts)
+    return ".".join(map(quote_ident, parts))
 
 
 def function_key(schema: str, name: str, arguments: str) -> str:

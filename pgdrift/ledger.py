@@ -55,9 +55,8 @@ def compute_delta(before: model.Snapshot, after: model.Snapshot) -> Delta:
         old, new = before.of_kind(kind.name), after.of_kind(kind.name)
         entries = {}
         for key in sorted(old.keys() | new.keys()):
-            was, now = old.get(key), new.get(key)
-            if was != now:
-                entries[key] = (_value(was), _value(now))
+            if not model.equal_at(old, new, key):
+                entries[key] = (_value(old.get(key)), _value(new.get(key)))
         if entries:
             delta[kind.name] = entries
     return delta

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -36,12 +35,11 @@ from pgdrift.alerting import (
 from pgdrift.catalog import (
     DEFAULT_EXCLUDE_OBJECTS,
     DEFAULT_EXCLUDE_SCHEMAS,
-    CatalogSession,
     ReadOptions,
-    read_snapshot_from_session,
+    SnapshotReader,
 )
 from pgdrift.config import DriftConfig
-from pgdrift.connect import ConnectOptions, open_session
+from pgdrift.connect import ConnectOptions
 from pgdrift.errors import ArtifactError, ConfigError, PgDriftError, QueryTimeout, SnapshotFormatError
 from pgdrift.model import Snapshot
 from pgdrift.report import Report
@@ -119,30 +117,26 @@ def connect_options(credentials: DbCredentials, target: Target, remaining_ms: in
     )
 
 
-def _abort(session: CatalogSession, expired: threading.Event) -> None:
-    """The watchdog: shut the socket so the blocked read returns at once."""
-    expired.set()
-    raw_socket = getattr(session.connection, "_usock", None)  # pg8000's socket (see pgdrift.connect)
-    if raw_socket is not None:
-        with contextlib.suppress(OSError):
-            raw_socket.shutdown(socket.SHUT_RDWR)
-
-
 def read_within(options: ConnectOptions, read: ReadOptions, budget_ms: int) -> Snapshot:
     """Read the snapshot, or fail with QueryTimeout once `budget_ms` (from now) have passed.
 
     statement_timeout bounds each catalog query, not their sum: a slow network or an overloaded
-    server could still make twenty quick-enough queries outlast the Lambda. A timer bounds the sum.
+    server could still make twenty quick-enough queries outlast the Lambda. A timer bounds the
+    sum: it cuts every connection of the read, so the blocked query returns at once.
     """
     started = time.monotonic()
-    session = CatalogSession(open_session(options), options)
+    reader = SnapshotReader(options, read)
     expired = threading.Event()
-    left_s = max(0.0, budget_ms / 1000 - (time.monotonic() - started))
-    watchdog = threading.Timer(left_s, _abort, (session, expired))
+
+    def abort() -> None:
+        expired.set()
+        reader.abort()
+
+    watchdog = threading.Timer(max(0.0, budget_ms / 1000 - (time.monotonic() - started)), abort)
     watchdog.daemon = True
     watchdog.start()
     try:
-        return read_snapshot_from_session(session, read)
+        return reader.read()
     except Exception:
         if expired.is_set():
             raise QueryTimeout(f"snapshotting database {options.database!r} at {options.where}: not done "
@@ -152,7 +146,7 @@ def read_within(options: ConnectOptions, read: ReadOptions, budget_ms: int) -> S
         raise
     finally:
         watchdog.cancel()
-        session.close()
+        reader.close()
 
 
 def read_options(target: Target) -> ReadOptions:

@@ -51,7 +51,7 @@ def from_document(document: Any, source: str = "snapshot") -> model.Snapshot:
             kind = BY_NAME.get(kind_name)
             if kind is None:
                 raise ValueError(f"unknown object kind {kind_name!r}")
-            objects[kind_name] = {key: model.from_json_value(kind.model, value) for key, value in values.items()}
+            objects[kind_name] = model.ObjectTable.from_values(kind.model, values)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise SnapshotFormatError(f"reading {source}: corrupt snapshot: {error}") from None
     snapshot = model.Snapshot(meta=meta, objects=objects)

@@ -29,10 +29,10 @@ def test_not_valid_and_not_enforced_suffixes_live_in_their_own_attributes() -> N
 
 def test_grant_all_reads_the_same_with_and_without_maintain() -> None:
     pg16 = ["DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE"]
-    assert _privilege_names(pg16, "table") == ("ALL",)
-    assert _privilege_names([*pg16, "MAINTAIN"], "table") == ("ALL",)
-    assert _privilege_names(["SELECT", "INSERT"], "table") == ("INSERT", "SELECT")
-    assert _privilege_names(["EXECUTE"], "function") == ("EXECUTE",)
+    assert _privilege_names(pg16, "table") == ["ALL"]
+    assert _privilege_names([*pg16, "MAINTAIN"], "table") == ["ALL"]
+    assert _privilege_names(["SELECT", "INSERT"], "table") == ["INSERT", "SELECT"]
+    assert _privilege_names(["EXECUTE"], "function") == ["EXECUTE"]
 
 
 def test_duplicate_keys_are_an_error_not_a_merge() -> None:

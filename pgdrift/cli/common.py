@@ -17,6 +17,9 @@ def add_read_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude-schema", action="append", default=[], metavar="PATTERN",
                         help=f"skip schemas matching this glob (repeatable); always skipped: "
                              f"{', '.join(DEFAULT_EXCLUDE_SCHEMAS)}")
+    parser.add_argument("--jobs", "-j", type=int, default=ReadOptions.jobs, metavar="N",
+                        help=f"connections per snapshot, reading the same MVCC snapshot (default {ReadOptions.jobs}; "
+                             "1 for a single connection)")
     parser.add_argument("--statement-timeout", type=int, default=None, metavar="MS",
                         help="server-side limit per catalog query (default 30000)")
     parser.add_argument("--lock-timeout", type=int, default=None, metavar="MS",
@@ -30,6 +33,7 @@ def read_options(arguments: argparse.Namespace) -> ReadOptions:
         include_schemas=tuple(arguments.schema),
         exclude_schemas=DEFAULT_EXCLUDE_SCHEMAS + tuple(arguments.exclude_schema),
         exclude_objects=DEFAULT_EXCLUDE_OBJECTS,
+        jobs=max(1, getattr(arguments, "jobs", ReadOptions.jobs)),
     )
 
 
