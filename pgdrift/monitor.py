@@ -195,7 +195,7 @@ def _compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None,
 def store_snapshot(store: Store, snapshot: Snapshot) -> tuple[str, bool]:
     """Content-addressed: an unchanged schema is not stored again. Returns (key, created)."""
     key = snapshot_key(snapshot.fingerprint)
-    body = gzip.compress(snapshot_io.dumps(snapshot).encode("utf-8"), mtime=0)
+    body = gzip.compress(snapshot_io.dumps_bytes(snapshot), mtime=0)
     return key, store.put_if_absent(key, body, "application/gzip")
 
 

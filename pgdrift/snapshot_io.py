@@ -13,6 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from pgdrift import model
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - an optional speed-up
+    orjson = None  # type: ignore[assignment]
 from pgdrift.errors import SnapshotFormatError
 from pgdrift.registry import BY_NAME
 
@@ -30,8 +35,13 @@ def to_document(snapshot: model.Snapshot) -> dict[str, Any]:
 
 def dumps(snapshot: model.Snapshot) -> str:
     """Canonical JSON text of a snapshot: sorted keys, one line, newline-terminated."""
+    return dumps_bytes(snapshot).decode("utf-8")
+
+
+def dumps_bytes(snapshot: model.Snapshot) -> bytes:
+    """`dumps` as UTF-8, without decoding and re-encoding 20 MB at 5,000 tables."""
     # A snapshot holds no float (meta included), so the fast orjson path writes the same text.
-    return model.canonical_dumps(to_document(snapshot), no_floats=True) + "\n"
+    return model.canonical_dumps_bytes(to_document(snapshot), no_floats=True) + b"\n"
 
 
 def from_document(document: Any, source: str = "snapshot") -> model.Snapshot:
@@ -68,6 +78,11 @@ def decode_bytes(data: bytes, source: str) -> Any:
     try:
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
+        if orjson is not None:
+            try:
+                return orjson.loads(data)
+            except orjson.JSONDecodeError:
+                pass  # json says what is wrong in its own words, or reads what orjson cannot (huge integers)
         return json.loads(data.decode("utf-8"))
     except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise SnapshotFormatError(f"reading {source}: not valid (gzip) JSON: {error}") from None
@@ -89,5 +104,5 @@ def read_file(path: str | Path) -> model.Snapshot:
 
 def write_file(snapshot: model.Snapshot, path: str | Path) -> None:
     path = Path(path)
-    text = dumps(snapshot).encode("utf-8")
+    text = dumps_bytes(snapshot)
     path.write_bytes(gzip.compress(text, mtime=0) if path.suffix == ".gz" else text)

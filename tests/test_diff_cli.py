@@ -112,3 +112,26 @@ def test_an_s3_uri_is_a_side(files: dict[str, str], monkeypatch: pytest.MonkeyPa
         assert "reading s3://drift/expected/nothing.json.gz: NoSuchKey" in capsys.readouterr().err
         assert main(["diff", "s3://drift", files["actual"]]) == 2
         assert "not an s3://bucket/key URI" in capsys.readouterr().err
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom pgdrift.cli import main\n"
+             "try:\n    main(['snapshot', '--help'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('pgdrift.ledger', 'pgdrift.cli.check_cmd', 'alembic', 'boto3', "
+             "'sqlalchemy', 'pgdrift.cli.snapshot_cmd') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "--jobs" in result.stdout  # the snapshot command's own help
+    assert result.stdout.strip().splitlines()[-1] == "['pgdrift.cli.snapshot_cmd']"
+
+
+def test_every_command_is_listed_without_one(capsys: pytest.CaptureFixture[str]) -> None:
+    from pgdrift.cli import COMMAND_MODULES, main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    listed = capsys.readouterr().out
+    assert all(command in listed for command in COMMAND_MODULES)

@@ -17,16 +17,20 @@ EXIT_OK = 0
 EXIT_DRIFT = 1
 EXIT_ERROR = 2
 
-#: Modules under pgdrift.cli that define `register(subparsers)`; each sets `func` on its parser.
-COMMAND_MODULES = (
-    "snapshot_cmd",
-    "grant_cmd",
-    "diff_cmd",
-    "expected_cmd",
-    "check_cmd",
-    "compare_cmd",
-    "history_cmd",
-)
+#: Command -> the module under pgdrift.cli that defines `register(subparsers)` for it; each sets
+#: `func` on its parser. Only the module of the command being run is imported (the others pull in
+#: Alembic, SQLAlchemy or boto3: a tenth of a second of start-up for `pgdrift snapshot`).
+COMMAND_MODULES = {
+    "snapshot": "snapshot_cmd",
+    "grant-sql": "grant_cmd",
+    "diff": "diff_cmd",
+    "expected": "expected_cmd",
+    "check": "check_cmd",
+    "compare": "compare_cmd",
+    "history": "history_cmd",
+    "show": "history_cmd",
+    "timeline": "history_cmd",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,16 +39,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"pgdrift: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`'s command alone, or for every command (help, a typo, no command)."""
     parser = _Parser(prog="pgdrift", description="Schema-drift monitor for PostgreSQL and Alembic.")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    command = argv[0] if argv else None
+    if command in COMMAND_MODULES:
+        modules = [COMMAND_MODULES[command]]
+    else:
+        modules = list(dict.fromkeys(COMMAND_MODULES.values()))
+    for name in modules:
         importlib.import_module(f"pgdrift.cli.{name}").register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     arguments = parser.parse_args(argv)
     try:
         return int(arguments.func(arguments))
