@@ -357,13 +357,14 @@ def is_ledger(document: Any) -> bool:
 
 
 def build_ledger(
-    steps: Sequence[tuple[Revision, model.Snapshot]],
+    steps: Iterable[tuple[Revision, model.Snapshot]],
     base: model.Snapshot,
     heads: Sequence[str],
     source: str,
     built_at: str,
 ) -> Ledger:
-    """A ledger from the replay: the snapshot before any migration, then one per revision."""
+    """A ledger from the replay: the snapshot before any migration, then one per revision (taken
+    one at a time: only the latest snapshot is kept)."""
     revisions = []
     previous = base
     for revision, snapshot in steps:
