@@ -27,6 +27,15 @@ class Kind:
     missing_severity: str  # default severity when the object is missing from the actual side
     label: str  # singular, human-readable
 
+    @property
+    def plural(self) -> str:
+        """"indexes", "policies", "columns": for messages."""
+        if self.label.endswith("x"):
+            return self.label + "es"
+        if self.label.endswith("y"):
+            return self.label[:-1] + "ies"
+        return self.label + "s"
+
     def key(self, obj: Any) -> str:
         """An object's key."""
         return self.join_key(*(getattr(obj, name) for name in self.key_fields))

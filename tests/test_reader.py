@@ -106,3 +106,8 @@ def test_a_failed_query_on_either_connection_fails_the_read(server: TestServer) 
     options = replace(parse_dsn(dsn), statement_timeout_ms=1)
     with pytest.raises(Exception, match="statement_timeout"), SnapshotReader(options, TWO) as reader:
         reader.read()
+
+
+def test_messages_name_kinds_in_plain_english() -> None:
+    plurals = {kind.name: kind.plural for kind in KINDS}
+    assert (plurals["index"], plurals["policy"], plurals["column"]) == ("indexes", "policies", "columns")

@@ -2,18 +2,23 @@
 
 One query per object kind (the `.sql` files beside this module), each aggregated by the server
 with json_agg so the client parses one JSON value per kind instead of decoding rows in Python.
-The number of round trips is constant (about 20) whatever the size of the schema.
+The small kinds share a round trip; the number of round trips is constant (15 to 20) whatever the
+size of the schema. Two connections share the work by default (see `SnapshotReader`).
 
 The reader needs no table privileges: pg_catalog is readable by every role, while
 information_schema hides objects the role cannot use.
 
-Locks: everything runs in one read-only, repeatable-read transaction (so the kinds agree with each
-other). PostgreSQL's deparsing functions (pg_get_indexdef, pg_get_constraintdef, pg_get_expr,
-pg_get_viewdef) open the relations they describe with AccessShareLock, the lock a plain SELECT
-takes, held until the transaction ends: tens of milliseconds for an application-sized schema.
-Nothing stronger is ever taken. If a migration already holds ACCESS EXCLUSIVE, our request waits
-at most lock_timeout (default 1 s) and fails with a clear "DDL in progress" error; a waiting
-AccessShareLock does not block the application's own queries. See tests/test_catalog_safety.py.
+Locks: every read runs in read-only, repeatable-read transactions sharing one MVCC snapshot (so
+the kinds agree with each other). PostgreSQL's deparsing functions (pg_get_expr,
+pg_get_constraintdef, pg_get_indexdef, pg_get_triggerdef...) take AccessShareLock, the lock a
+plain SELECT takes, on the relation they describe and release it at once. pg_get_viewdef keeps
+it on the tables each view reads until the transaction ends, so the views are read last and each
+connection ends its transaction as soon as it has no batch left: that lock lasts one query. The
+SELECT on alembic_version is rolled back to a savepoint, which releases its lock. Nothing
+stronger is ever taken. If a migration holds ACCESS EXCLUSIVE on a relation being described, the
+request waits at most lock_timeout (default 1 s) and fails with a clear "DDL in progress" error;
+a waiting AccessShareLock does not block the application's own queries. See
+tests/test_catalog_safety.py.
 """
 
 from __future__ import annotations
@@ -88,6 +93,7 @@ class CatalogSession:
         self.connection = connection
         self.options = options
         self.round_trips = 2  # the settings and START TRANSACTION in open_session
+        self.in_transaction = True
 
     def rows(self, sql: str, operation: str, **parameters: Any) -> list[list[Any]]:
         self.round_trips += 1
@@ -109,14 +115,18 @@ class CatalogSession:
     def begin(self) -> None:
         """Start the next read's transaction on a connection that has ended the previous one."""
         self.rows(START_TRANSACTION, "starting a read-only transaction")
+        self.in_transaction = True
 
     def end(self) -> bool:
         """End the transaction (read-only: nothing to commit); False if the connection is unusable."""
+        if not self.in_transaction:
+            return True
         try:
             self.connection.run("ROLLBACK")
-            return True
         except Exception:
             return False
+        self.in_transaction = False
+        return True
 
     def abort(self) -> None:
         """Shut the socket, from another thread, so that a blocked query returns at once."""
@@ -253,7 +263,7 @@ def build_objects(kind: Kind, rows: list[dict[str, Any]], exclude_objects: Seque
         row = model.canonical_value(model_type, row)
         key = row_key(row)
         if key in values:
-            raise CatalogError(f"reading {kind.label}s: two objects share the name {key}")
+            raise CatalogError(f"reading {kind.plural}: two objects share the name {key}")
         values[key] = row
     return model.ObjectTable(model_type, values)
 
@@ -293,6 +303,9 @@ def read_alembic_state(session: CatalogSession, namespace_oids: str) -> model.Al
     if not found:
         return model.AlembicState(status="absent")
     table = qualify(*found[0])
+    # In a savepoint, rolled back either way: a missing grant must not abort the transaction, and
+    # the rollback releases the AccessShareLock the SELECT took on the table, so the rest of the
+    # read holds no lock on it.
     session.rows("SAVEPOINT pgdrift_alembic", "reading alembic_version")
     try:
         rows = session.connection.run(f"SELECT version_num FROM {table} ORDER BY 1")
@@ -301,6 +314,7 @@ def read_alembic_state(session: CatalogSession, namespace_oids: str) -> model.Al
         session.rows("ROLLBACK TO SAVEPOINT pgdrift_alembic", "reading alembic_version")
         reason = translate_error(error, f"reading {table}", session.options)
         return model.AlembicState(status="unreadable", table=table, detail=str(reason))
+    session.rows("ROLLBACK TO SAVEPOINT pgdrift_alembic", "reading alembic_version")
     return model.AlembicState(status="present", table=table, revisions=tuple(str(row[0]) for row in rows))
 
 
@@ -308,11 +322,15 @@ def read_alembic_state(session: CatalogSession, namespace_oids: str) -> model.Al
 #: PG 18 with cold caches: indexes and columns about 0.25 s each, constraints 0.2 s, tables and
 #: privileges 0.05 s, the rest a few ms each; issue 2 benchmark). Each connection takes the next
 #: batch when it finishes one (longest-processing-time-first), so two connections end together.
-#: The small kinds share one round trip. Every registered kind appears exactly once (tested).
+#: The small kinds share one round trip. Views come last and alone: pg_get_viewdef is the one
+#: catalog function that locks user relations (AccessShareLock on the tables a view reads), and a
+#: connection ends its transaction as soon as no batch is left, so those locks are held for that
+#: one query. Every registered kind appears exactly once (tested).
 BATCHES: tuple[tuple[str, ...], ...] = (
     ("index",), ("column",), ("constraint",), ("table",), ("privilege",),
-    ("view", "trigger", "function", "sequence"),
+    ("trigger", "function", "sequence"),
     ("schema", "extension", "collation", "enum", "domain", "composite_type", "policy"),
+    ("view",),
 )
 
 
@@ -334,13 +352,20 @@ class _Read:
         self.stop = threading.Event()
 
     def work(self, session: CatalogSession) -> None:
-        """Run batches on `session` until none is left; put each answer or the error."""
+        """Run batches on `session` until none is left, putting each answer or the error, then end
+        the session's transaction at once (releasing the views' locks; see BATCHES)."""
+        try:
+            self._work(session)
+        finally:
+            session.end()
+
+    def _work(self, session: CatalogSession) -> None:
         while not self.stop.is_set():
             try:
                 batch = self.batches.get_nowait()
             except queue.Empty:
                 return
-            labels = ", ".join(f"{BY_NAME[name].label}s" for name in batch)
+            labels = ", ".join(f"{BY_NAME[name].plural}" for name in batch)
             try:
                 texts = session.json_texts([BY_NAME[name].sql for name in batch],
                                            f"reading {labels} of database {self.database!r}",
@@ -409,10 +434,12 @@ class SnapshotReader:
             for pending in pendings:
                 pending.start(current)  # no-op for those already started
             if main is not None:
-                main.join()
+                main.join()  # it ended the transaction
+            else:
+                self.session.end()
+            self._in_transaction = False
             for pending in pendings:
                 pending.wait_if_working()
-            self._end_transaction()
         meta = model.SnapshotMeta(
             captured_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             server_version=version,
@@ -478,6 +505,8 @@ class SnapshotReader:
                     raise CatalogError(f"unexpected snapshot id {current.snapshot_id!r}")
                 session.rows(f"SET TRANSACTION SNAPSHOT '{current.snapshot_id}'", "importing the snapshot")
             except Exception as error:
+                if current.batches.empty():  # too late: the other connection did everything
+                    return
                 _log.info("pgdrift: connection %d cannot import the snapshot (%s); reading over fewer", index, error)
                 with self._lock:
                     self._busy.discard(session)
@@ -502,10 +531,6 @@ class SnapshotReader:
                 self._helpers.append(session)
         if not keep:
             session.close()
-
-    def _end_transaction(self) -> None:
-        self._in_transaction = False
-        self.session.end()
 
     def abort(self) -> None:
         """Cut every connection (from another thread: the monitor's time budget)."""
