@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from pgdrift.catalog import _privilege_names, body_hash, build_objects, normalize_whitespace, read_snapshot
+import pytest
+
+from pgdrift.catalog import (
+    _privilege_names,
+    body_hash,
+    build_objects,
+    index_predicate,
+    normalize_whitespace,
+    read_snapshot,
+)
 from pgdrift.connect import parse_dsn
+from pgdrift.errors import CatalogError
 from pgdrift.registry import BY_NAME
-from tests.support import TestServer
+from tests.support import TestServer, connect
 
 
 def test_view_text_whitespace() -> None:
@@ -67,3 +77,36 @@ def test_view_and_default_formatting_on_a_live_server(server: TestServer) -> Non
         "CREATE VIEW v AS\n  SELECT a,\n         b\n    FROM t\n   WHERE a > 1;")
     first, second = (read_snapshot(parse_dsn(dsn)) for dsn in (compact, spaced))
     assert first.fingerprint == second.fingerprint
+
+
+TRICKY_PARTIAL_INDEXES = """
+CREATE TABLE "odd WHERE table" (id int, note text, "x WHERE y" int, at timestamptz);
+CREATE INDEX "idx WHERE name" ON "odd WHERE table" (id) WHERE note <> ' WHERE (';
+CREATE INDEX odd_expr ON "odd WHERE table" ((coalesce(note, ' WHERE ')), lower(note))
+    INCLUDE ("x WHERE y") WITH (fillfactor = 80) WHERE ("x WHERE y" > 0 AND note LIKE '%'')%');
+CREATE INDEX odd_plain ON "odd WHERE table" (at);
+CREATE UNIQUE INDEX odd_unique ON "odd WHERE table" (id) NULLS NOT DISTINCT WHERE id > 0 AND at IS NOT NULL;
+"""
+
+
+def test_partial_index_predicates_are_cut_from_the_definition_as_pg_get_expr_prints_them(
+        server: TestServer) -> None:
+    # The reader takes the predicate from pg_get_indexdef's text (pg_get_expr would open the
+    # table); it must be exactly what pg_get_expr prints, whatever quotes and parentheses hold.
+    dsn = server.create_database(TRICKY_PARTIAL_INDEXES)
+    admin = connect(dsn)
+    try:
+        printed = dict(admin.run("SELECT c.relname, pg_get_expr(i.indpred, i.indrelid) FROM pg_index AS i "
+                                 "JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_namespace AS n "
+                                 "ON n.oid = c.relnamespace WHERE n.nspname = 'public'"))
+    finally:
+        admin.close()
+    indexes = read_snapshot(parse_dsn(dsn)).of_kind("index")
+    read = {index.name: index.predicate for index in indexes.values()}
+    assert read == printed
+    assert read["odd_plain"] is None and read["idx WHERE name"] == "(note <> ' WHERE ('::text)"
+
+
+def test_a_partial_index_without_where_is_an_error_not_a_guess() -> None:
+    with pytest.raises(CatalogError, match="no WHERE clause"):
+        index_predicate("CREATE INDEX i ON public.t USING btree (\"a WHERE b\")")

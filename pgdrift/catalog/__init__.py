@@ -180,6 +180,30 @@ def _normalize_constraint(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+# Quoted literals and identifiers (doubled quotes inside), parentheses, and the WHERE keyword.
+_INDEX_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[()]| WHERE """)
+
+
+def index_predicate(definition: str) -> str:
+    """The predicate of a partial index: what pg_get_indexdef prints after its top-level WHERE,
+    which is what pg_get_expr(indpred, indrelid) prints (the same deparser, same flags)."""
+    depth = 0
+    for token in _INDEX_TOKENS.finditer(definition):
+        text = token.group()
+        if text == "(":
+            depth += 1
+        elif text == ")":
+            depth -= 1
+        elif text == " WHERE " and depth == 0:
+            return definition[token.end():]
+    raise CatalogError(f"reading indexes: no WHERE clause in the partial index definition {definition!r}")
+
+
+def _normalize_index(row: dict[str, Any]) -> dict[str, Any]:
+    row["predicate"] = index_predicate(row["definition"]) if row["predicate"] else None
+    return row
+
+
 def _normalize_view(row: dict[str, Any]) -> dict[str, Any]:
     row["definition"] = normalize_whitespace(row["definition"])
     return row
@@ -210,6 +234,7 @@ def _normalize_privilege(row: dict[str, Any]) -> dict[str, Any]:
 
 NORMALIZERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "constraint": _normalize_constraint,
+    "index": _normalize_index,
     "view": _normalize_view,
     "function": _normalize_function,
     "privilege": _normalize_privilege,

