@@ -67,6 +67,7 @@ def test_a_role_limited_to_one_connection_still_gets_its_snapshot(server: TestSe
         logger.removeHandler(caplog.handler)
         logger.disabled = was_disabled
     assert "connection 1 for the snapshot is unavailable" in caplog.text
+    assert reader.jobs == 1  # later reads of this reader do not try again
     assert "too many connections" in caplog.text and "single-secret" not in caplog.text
     # Reading the catalog needs no privileges: the superuser reads the same.
     assert snapshot.fingerprint == read_snapshot(parse_dsn(dsn), ONE).fingerprint

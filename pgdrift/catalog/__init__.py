@@ -517,7 +517,8 @@ class SnapshotReader:
             if session is not None:
                 session.close()
             _log.info("pgdrift: connection %d for the snapshot is unavailable (%s); reading over fewer", index, error)
-            pending.give_up()
+            self.jobs = 1  # and not trying again on every later read
+            pending.done()
             return
         with self._lock:
             self._busy.add(session)
@@ -533,6 +534,7 @@ class SnapshotReader:
                 if current.batches.empty():  # too late: the other connection did everything
                     return
                 _log.info("pgdrift: connection %d cannot import the snapshot (%s); reading over fewer", index, error)
+                self.jobs = 1
                 with self._lock:
                     self._busy.discard(session)
                 session.close()
@@ -598,9 +600,6 @@ class _Pending:
 
     def working(self) -> None:
         self._working = True
-
-    def give_up(self) -> None:
-        self._finished.set()
 
     def done(self) -> None:
         self._finished.set()
