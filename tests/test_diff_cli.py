@@ -135,3 +135,13 @@ def test_every_command_is_listed_without_one(capsys: pytest.CaptureFixture[str])
     assert exit_info.value.code == 0
     listed = capsys.readouterr().out
     assert all(command in listed for command in COMMAND_MODULES)
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_number(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from pgdrift.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["snapshot", "postgresql://u@h/db", "--jobs", jobs])
+    assert exit_info.value.code == 2
+    assert "is not a number of connections (1 or more)" in capsys.readouterr().err

@@ -11,13 +11,23 @@ from pgdrift.connect import ConnectOptions, parse_dsn
 from pgdrift.errors import PgDriftError
 
 
+def _connections(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of connections (1 or more)")
+    return value
+
+
 def add_read_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--schema", action="append", default=[], metavar="NAME",
                         help="read only this schema (repeatable); default: every non-system schema")
     parser.add_argument("--exclude-schema", action="append", default=[], metavar="PATTERN",
                         help=f"skip schemas matching this glob (repeatable); always skipped: "
                              f"{', '.join(DEFAULT_EXCLUDE_SCHEMAS)}")
-    parser.add_argument("--jobs", "-j", type=int, default=ReadOptions.jobs, metavar="N",
+    parser.add_argument("--jobs", "-j", type=_connections, default=ReadOptions.jobs, metavar="N",
                         help=f"connections per snapshot, reading the same MVCC snapshot (default {ReadOptions.jobs}; "
                              "1 for a single connection)")
     parser.add_argument("--statement-timeout", type=int, default=None, metavar="MS",
@@ -33,7 +43,7 @@ def read_options(arguments: argparse.Namespace) -> ReadOptions:
         include_schemas=tuple(arguments.schema),
         exclude_schemas=DEFAULT_EXCLUDE_SCHEMAS + tuple(arguments.exclude_schema),
         exclude_objects=DEFAULT_EXCLUDE_OBJECTS,
-        jobs=max(1, getattr(arguments, "jobs", ReadOptions.jobs)),
+        jobs=getattr(arguments, "jobs", ReadOptions.jobs),
     )
 
 
