@@ -112,3 +112,25 @@ def test_a_failed_query_on_either_connection_fails_the_read(server: TestServer) 
 def test_messages_name_kinds_in_plain_english() -> None:
     plurals = {kind.name: kind.plural for kind in KINDS}
     assert (plurals["index"], plurals["policy"], plurals["column"]) == ("indexes", "policies", "columns")
+
+
+def test_a_server_that_cannot_export_its_snapshot_is_read_over_one_connection(
+        server: TestServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pgdrift.catalog as catalog
+
+    dsn = server.create_database("CREATE TABLE t (id int PRIMARY KEY);")
+    real = catalog._read_server
+    calls: list[bool] = []
+
+    def refusing_export(session: catalog.CatalogSession, export: bool) -> tuple[str, int, str, str | None]:
+        calls.append(export)
+        if export:  # fails inside the transaction, as a server refusing pg_export_snapshot would
+            session.rows("SELECT 1/0", "reading the server version")
+        return real(session, export)
+
+    monkeypatch.setattr(catalog, "_read_server", refusing_export)
+    with SnapshotReader(parse_dsn(dsn), TWO) as reader:
+        snapshot = reader.read()
+    assert calls == [True, False]  # tried to export, then read in a fresh transaction without
+    assert snapshot.fingerprint == read_snapshot(parse_dsn(dsn), ONE).fingerprint
+    assert set(snapshot.of_kind("table")) == {"public.t"}
