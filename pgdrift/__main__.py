@@ -1,7 +1,5 @@
 """`python -m pgdrift` runs the command line."""
 
-import sys
+from pgdrift.cli import run
 
-from pgdrift.cli import main
-
-sys.exit(main())
+run()

@@ -145,3 +145,23 @@ def test_jobs_must_be_a_positive_number(jobs: str, capsys: pytest.CaptureFixture
         main(["snapshot", "postgresql://u@h/db", "--jobs", jobs])
     assert exit_info.value.code == 2
     assert "is not a number of connections (1 or more)" in capsys.readouterr().err
+
+
+def test_the_executable_flushes_its_output_and_exit_code_before_its_quick_exit(
+        server: TestServer, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dsn = server.create_database("CREATE TABLE t (id int PRIMARY KEY);")
+    command = [sys.executable, "-m", "pgdrift", "snapshot", dsn]
+    to_stdout = subprocess.run(command, capture_output=True, check=False)
+    assert to_stdout.returncode == 0
+    assert "public.t" in snapshot_io.loads(to_stdout.stdout).of_kind("table")
+    target = tmp_path / "s.json.gz"
+    to_file = subprocess.run([*command, "-o", str(target)], capture_output=True, text=True, check=False)
+    assert to_file.returncode == 0 and "wrote" in to_file.stderr + to_file.stdout
+    assert snapshot_io.read_file(target).fingerprint == snapshot_io.loads(to_stdout.stdout).fingerprint
+    refused = subprocess.run([sys.executable, "-m", "pgdrift", "snapshot", "postgresql://u:sekret@127.0.0.1:1/db"],
+                             capture_output=True, text=True, check=False)
+    assert refused.returncode == 2
+    assert "pgdrift: error:" in refused.stderr and "sekret" not in refused.stderr

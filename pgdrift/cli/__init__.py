@@ -7,7 +7,9 @@ Each sub-command lives in its own module and registers itself through `COMMAND_M
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -51,6 +53,22 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for name in modules:
         importlib.import_module(f"pgdrift.cli.{name}").register(subparsers)
     return parser
+
+
+def run() -> None:
+    """The `pgdrift` executable: `main`, then a quick exit.
+
+    A command is one short process: the cyclic garbage collector runs rarely (it scanned the
+    tens of thousands of dicts a snapshot is made of over and over while they were built), and
+    the process ends without tearing its heap down object by object once the output is flushed.
+    Together about a tenth of `pgdrift snapshot`'s time at 1,000 tables (issue 2 benchmark).
+    Everything a command writes is written and closed before `main` returns.
+    """
+    gc.set_threshold(100_000, 50, 100)
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
