@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -134,3 +135,38 @@ def test_a_server_that_cannot_export_its_snapshot_is_read_over_one_connection(
     assert calls == [True, False]  # tried to export, then read in a fresh transaction without
     assert snapshot.fingerprint == read_snapshot(parse_dsn(dsn), ONE).fingerprint
     assert set(snapshot.of_kind("table")) == {"public.t"}
+
+
+def test_the_lambdas_time_budget_cuts_every_connection_of_a_stuck_read(server: TestServer) -> None:
+    from pgdrift.errors import QueryTimeout
+    from pgdrift.monitor import read_within
+
+    dsn = server.create_database("CREATE TABLE accounts (id int PRIMARY KEY); "
+                                 "CREATE VIEW account_ids AS SELECT id FROM accounts;")
+    database = parse_dsn(dsn).database
+    migration = connect(dsn)
+    try:
+        # A migration holds ACCESS EXCLUSIVE on a table a view reads, and the read's own limits
+        # (lock_timeout, statement_timeout) are far longer than what the Lambda has left.
+        migration.run("BEGIN")
+        migration.run("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE")
+        options = parse_dsn(dsn).with_timeouts(lock_ms=60_000, statement_ms=60_000)
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout, match=r"not done within 1\.0 s, the time the Lambda had left"):
+            read_within(options, TWO, budget_ms=1000)
+        assert time.monotonic() - started < 10
+    finally:
+        migration.run("ROLLBACK")
+        migration.close()
+    # Neither connection is left behind on the server.
+    watcher = connect(dsn)
+    try:
+        for _ in range(50):
+            left = watcher.run("SELECT count(*) FROM pg_stat_activity WHERE datname = :db "
+                               "AND application_name = 'pgdrift'", db=database)[0][0]
+            if left == 0:
+                break
+            time.sleep(0.1)
+    finally:
+        watcher.close()
+    assert left == 0
