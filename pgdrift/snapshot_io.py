@@ -13,11 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from pgdrift import model
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover - an optional speed-up
-    orjson = None  # type: ignore[assignment]
 from pgdrift.errors import SnapshotFormatError
 from pgdrift.registry import BY_NAME
 
@@ -78,12 +73,7 @@ def decode_bytes(data: bytes, source: str) -> Any:
     try:
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
-        if orjson is not None:
-            try:
-                return orjson.loads(data)
-            except orjson.JSONDecodeError:
-                pass  # json says what is wrong in its own words, or reads what orjson cannot (huge integers)
-        return json.loads(data.decode("utf-8"))
+        return model.json_loads(data.decode("utf-8"))
     except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise SnapshotFormatError(f"reading {source}: not valid (gzip) JSON: {error}") from None
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
-import json
 import logging
 import queue
 import re
@@ -40,11 +39,6 @@ from importlib import resources
 from typing import Any
 
 from pgdrift import model
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover - an optional speed-up
-    orjson = None  # type: ignore[assignment]
 from pgdrift.connect import START_TRANSACTION, ConnectOptions, open_session, translate_error
 from pgdrift.errors import CatalogError, PgDriftError
 from pgdrift.identity import function_key, matches_any, qualify
@@ -75,15 +69,8 @@ def load_sql(file_name: str) -> str:
 
 
 def parse_answer(text: str) -> list[dict[str, Any]]:
-    """A catalog query's JSON answer as rows.
-
-    orjson, when installed, parses it several times faster than json (issue 2 benchmark). It
-    would read integers beyond 64 bits as floats, but catalog answers hold no such integers:
-    their numbers are int2, int4, int8 and oid values.
-    """
-    if orjson is not None:
-        return orjson.loads(text)  # type: ignore[no-any-return,unused-ignore]
-    return json.loads(text)  # type: ignore[no-any-return,unused-ignore]
+    """A catalog query's JSON answer as rows (numbers are int2, int4, int8 and oid values)."""
+    return model.json_loads(text)
 
 
 class CatalogSession:
