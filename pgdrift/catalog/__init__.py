@@ -123,11 +123,9 @@ class CatalogSession:
                 raw_socket.shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
-        try:
-            self.connection.run("ROLLBACK")
+        self.end()  # best effort, like the close: the transaction was read-only
+        with contextlib.suppress(Exception):
             self.connection.close()
-        except Exception:  # closing is best effort; the transaction was read-only
-            pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,7 +403,6 @@ class SnapshotReader:
         self.read_options = read
         self.jobs = max(1, read.jobs)
         self.session = session if session is not None else CatalogSession(open_session(options), options)
-        self._in_transaction = True  # open_session starts one
         self._helpers: list[CatalogSession] = []  # open and idle, for the next read
         self._busy: set[CatalogSession] = set()  # open and in use by a helper thread
         self._lock = threading.Lock()
@@ -419,9 +416,8 @@ class SnapshotReader:
 
     def read(self) -> model.Snapshot:
         session = self.session
-        if not self._in_transaction:
+        if not session.in_transaction:
             session.begin()
-        self._in_transaction = True
         # The other connections open (or begin) while this one reads the server and the schemas.
         pendings = [_Pending() for _ in range(1, self.jobs)]
         for index, pending in enumerate(pendings, start=1):
@@ -430,7 +426,7 @@ class SnapshotReader:
         current: _Read | None = None
         main: threading.Thread | None = None
         try:
-            version, version_num, database, snapshot_id = self._read_server(export=bool(pendings))
+            version, version_num, database, snapshot_id = self._server_and_snapshot(export=bool(pendings))
             namespaces = _select_namespaces(session, self.read_options)
             oids = "{" + ",".join(str(oid) for oid, _ in namespaces) + "}"
             alembic = read_alembic_state(session, oids)
@@ -449,7 +445,6 @@ class SnapshotReader:
                 main.join()  # it ended the transaction
             else:
                 self.session.end()
-            self._in_transaction = False
             for pending in pendings:
                 pending.wait_if_working()
         meta = model.SnapshotMeta(
@@ -463,7 +458,7 @@ class SnapshotReader:
         )
         return model.Snapshot(meta=meta, objects=objects)
 
-    def _read_server(self, export: bool) -> tuple[str, int, str, str | None]:
+    def _server_and_snapshot(self, export: bool) -> tuple[str, int, str, str | None]:
         try:
             return _read_server(self.session, export)
         except PgDriftError as error:
