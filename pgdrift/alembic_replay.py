@@ -25,7 +25,7 @@ from typing import Any
 
 from pgdrift import ledger as ledger_module
 from pgdrift.catalog import SnapshotReader
-from pgdrift.connect import ConnectOptions, parse_dsn, translate_error
+from pgdrift.connect import ConnectOptions, connect_plain, parse_dsn, translate_error
 from pgdrift.errors import ConfigError, PgDriftError
 from pgdrift.model import Snapshot
 
@@ -318,22 +318,11 @@ def build_expected(
 
 def create_database(admin_dsn: str, name: str) -> None:
     """CREATE DATABASE through a plain (read-write) connection."""
-    import pg8000.native
-
     from pgdrift.identity import quote_ident
 
     options = parse_dsn(admin_dsn)
-    unix_sock = f"{options.unix_socket_dir}/.s.PGSQL.{options.port}" if options.unix_socket_dir else None
     try:
-        connection = pg8000.native.Connection(
-            options.user,
-            host=options.host or "localhost",
-            port=options.port,
-            database=options.database,
-            password=options.password,
-            unix_sock=unix_sock,
-            ssl_context=False if unix_sock else None,
-        )
+        connection = connect_plain(options)
         try:
             connection.run(f"CREATE DATABASE {quote_ident(name)}")
         finally:

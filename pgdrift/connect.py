@@ -266,7 +266,10 @@ _SESSION_SETTINGS = (
 START_TRANSACTION = "START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 
-def _connect(options: ConnectOptions) -> Any:
+def connect_plain(options: ConnectOptions) -> Any:
+    """A pg8000 connection with the DSN's TLS, timeout and application name, and nothing else:
+    no session settings, no transaction (for CREATE DATABASE and scripts; catalog reads use
+    `open_session`)."""
     import pg8000.native
 
     unix_sock = f"{options.unix_socket_dir}/.s.PGSQL.{options.port}" if options.unix_socket_dir else None
@@ -293,7 +296,7 @@ def open_session(options: ConnectOptions) -> Any:
     """
     operation = f"connecting to database {options.database!r} at {options.where} as {options.user!r}"
     try:
-        connection = _connect(options)
+        connection = connect_plain(options)
         # The connect timeout bounds the handshake; afterwards the server's statement_timeout
         # is the limit, so the socket may wait a little longer than that before giving up.
         raw_socket = getattr(connection, "_usock", None)

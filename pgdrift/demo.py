@@ -29,6 +29,7 @@ from pathlib import Path
 
 from pgdrift import ledger as ledger_module
 from pgdrift.alembic_replay import SCRATCH_DATABASE, ScratchDatabase, create_database, load_config, replay
+from pgdrift.connect import connect_plain, parse_dsn
 from pgdrift.embedded import EmbeddedServer, start_embedded
 from pgdrift.report import Report
 
@@ -78,11 +79,7 @@ class DemoEnvironment:
 
 
 def _run_sql(server: EmbeddedServer, database: str, sql: str) -> None:
-    import pg8000.native
-
-    connection = pg8000.native.Connection(
-        "postgres", database=database, unix_sock=f"{server.socket_dir}/.s.PGSQL.{server.port}"
-    )
+    connection = connect_plain(parse_dsn(server.dsn(database)))
     try:
         connection.run(sql)
     finally:
@@ -143,7 +140,6 @@ def _tables(report: Report, change: str) -> list[str]:
 def answers(check_report: Report, compare_report: Report, environment: DemoEnvironment) -> str:
     """The hand-made report's questions, answered from the reports (its guesses in brackets)."""
     from pgdrift.catalog import read_snapshot
-    from pgdrift.connect import parse_dsn
 
     status = check_report.migrations
     assert status is not None
@@ -228,7 +224,6 @@ def main() -> int:
 def _reports(environment: DemoEnvironment) -> tuple[Report, Report]:
     from pgdrift.catalog import read_snapshot
     from pgdrift.check import check, compare
-    from pgdrift.connect import parse_dsn
 
     production = read_snapshot(parse_dsn(environment.production_dsn))
     dev = read_snapshot(parse_dsn(environment.dev_dsn))
