@@ -390,12 +390,13 @@ class ObjectTable(Mapping[str, Any]):
     (issue 2 benchmark). To everything else this is a read-only {key: object} mapping.
     """
 
-    __slots__ = ("_built", "model", "raw")
+    __slots__ = ("_built", "_canonical", "model", "raw")
 
     def __init__(self, model: type, values: dict[str, dict[str, Any]]) -> None:
         self.model = model
         self.raw = values  # key -> canonical JSON value; never mutated
         self._built: dict[str, Any] = {}
+        self._canonical: dict[bool, bytes] = {}
 
     @classmethod
     def from_values(cls, model: type, values: Mapping[str, dict[str, Any]]) -> ObjectTable:
@@ -430,6 +431,29 @@ class ObjectTable(Mapping[str, Any]):
                 del copy[name]  # canonical values hold every field
             stripped[key] = copy
         return stripped
+
+
+    def canonical_bytes(self, include_volatile: bool) -> bytes:
+        """`canonical_dumps_bytes(self.json_values(include_volatile))`, computed once.
+
+        The values never change, so the text is kept: the snapshot reader writes each kind's as
+        its answer arrives, while the server still works on the others, and the fingerprint and
+        the file are then put together from these pieces (issue 2 benchmark). A kind without
+        volatile fields has one text for both.
+        """
+        with_volatile = include_volatile or not volatile_fields(self.model)
+        text = self._canonical.get(with_volatile)
+        if text is None:
+            values = self.json_values(include_volatile)
+            text = self._canonical[with_volatile] = canonical_dumps_bytes(values, no_floats=True)
+        return text
+
+
+def canonical_kind_bytes(objects: Mapping[str, Any], include_volatile: bool) -> bytes:
+    """The canonical JSON of one kind's {key: JSON value} (no model field is a float)."""
+    if isinstance(objects, ObjectTable):
+        return objects.canonical_bytes(include_volatile)
+    return canonical_dumps_bytes(json_values(objects, include_volatile), no_floats=True)
 
 
 def json_values(objects: Mapping[str, Any], include_volatile: bool) -> dict[str, dict[str, Any]]:
@@ -506,13 +530,30 @@ class Snapshot:
         the keys within each kind, and every key of every object)."""
         return {kind: json_values(objects, include_volatile) for kind, objects in sorted(self.objects.items())}
 
+    def content_parts(self, include_volatile: bool = False) -> list[bytes]:
+        """`canonical_dumps_bytes(self.content(include_volatile))` in pieces (to hash or to write
+        without copying megabytes into one string): `{"kind":{...},...}`, kinds in sorted order,
+        each kind's text its own (cached) canonical text."""
+        parts = [b"{"]
+        for kind, objects in sorted(self.objects.items()):
+            parts += (b"," if len(parts) > 1 else b"", canonical_dumps_bytes(kind), b":",
+                      canonical_kind_bytes(objects, include_volatile))
+        parts.append(b"}")
+        return parts
+
+    def content_bytes(self, include_volatile: bool = False) -> bytes:
+        """`canonical_dumps_bytes(self.content(include_volatile))`."""
+        return b"".join(self.content_parts(include_volatile))
+
     @property
     def fingerprint(self) -> str:
         """sha256 over the canonical form of the schema content (no metadata, no volatile fields)."""
         cached = self.__dict__.get("_fingerprint")
         if cached is None:
-            text = canonical_dumps_bytes(self.content(), no_floats=True)  # no model field is a float
-            digest = hashlib.sha256(text).hexdigest()
+            hasher = hashlib.sha256()
+            for part in self.content_parts():
+                hasher.update(part)
+            digest = hasher.hexdigest()
             cached = f"sha256:{digest}"
             object.__setattr__(self, "_fingerprint", cached)
         return cached

@@ -17,15 +17,18 @@ from pgdrift.errors import SnapshotFormatError
 from pgdrift.registry import BY_NAME
 
 
-def to_document(snapshot: model.Snapshot) -> dict[str, Any]:
+def to_document(snapshot: model.Snapshot, objects: bool = True) -> dict[str, Any]:
+    """The snapshot file's JSON value (without its objects if `objects` is false)."""
     meta = model.to_json_value(snapshot.meta)
     meta["alembic"] = model.to_json_value(snapshot.meta.alembic)
-    return {
+    document = {
         "format_version": snapshot.format_version,
         "fingerprint": snapshot.fingerprint,
         "meta": meta,
-        "objects": snapshot.content(include_volatile=True),
     }
+    if objects:
+        document["objects"] = snapshot.content(include_volatile=True)
+    return document
 
 
 def dumps(snapshot: model.Snapshot) -> str:
@@ -34,9 +37,17 @@ def dumps(snapshot: model.Snapshot) -> str:
 
 
 def dumps_bytes(snapshot: model.Snapshot) -> bytes:
-    """`dumps` as UTF-8, without decoding and re-encoding 20 MB at 5,000 tables."""
+    """`dumps` as UTF-8: the canonical text of `to_document(snapshot)`, newline-terminated.
+
+    The objects are the document's last key in sorted order, so the text is the rest of the
+    document with the snapshot's own canonical content (`Snapshot.content_parts`) spliced in
+    before the closing brace, without serializing the 4 MB (at 1,000 tables) a second time.
+    """
     # A snapshot holds no float (meta included), so the fast orjson path writes the same text.
-    return model.canonical_dumps_bytes(to_document(snapshot), no_floats=True) + b"\n"
+    document = to_document(snapshot, objects=False)
+    assert all(key < "objects" for key in document)  # what the splice relies on
+    head = model.canonical_dumps_bytes(document, no_floats=True)
+    return b"".join([head[:-1], b',"objects":', *snapshot.content_parts(include_volatile=True), b"}\n"])
 
 
 def from_document(document: Any, source: str = "snapshot") -> model.Snapshot:

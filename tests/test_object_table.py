@@ -4,6 +4,9 @@ the objects, and comparing values agrees with comparing objects."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 
 from pgdrift import model, snapshot_io
@@ -38,6 +41,30 @@ def test_values_loaded_from_a_file_are_the_same(server: TestServer) -> None:
     for kind in KINDS:
         assert loaded.of_kind(kind.name).raw == snapshot.of_kind(kind.name).raw  # type: ignore[attr-defined]
     assert loaded == snapshot
+
+
+def _reference_text(value: object) -> bytes:
+    """The canonical text by the standard library alone (no orjson, no cached pieces)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def test_text_put_together_from_each_kinds_cached_text_is_the_canonical_text(server: TestServer) -> None:
+    _, snapshot = all_kinds(server)  # the reader cached each kind's text as its answer arrived
+    loaded = snapshot_io.loads(snapshot_io.dumps(snapshot))  # nothing cached yet
+    for subject in (snapshot, loaded):
+        for include_volatile in (False, True):
+            assert subject.content_bytes(include_volatile) == _reference_text(subject.content(include_volatile))
+        assert subject.fingerprint == "sha256:" + hashlib.sha256(_reference_text(subject.content())).hexdigest()
+        document = snapshot_io.to_document(subject)
+        assert snapshot_io.dumps_bytes(subject) == _reference_text(document) + b"\n"
+    # Volatile fields are in the file's text and not in the fingerprint's, for kinds that have them.
+    columns = snapshot.of_kind("column")
+    assert isinstance(columns, model.ObjectTable)
+    assert b'"position":' in columns.canonical_bytes(True)
+    assert b'"position":' not in columns.canonical_bytes(False)
+    indexes = snapshot.of_kind("index")
+    assert isinstance(indexes, model.ObjectTable)
+    assert indexes.canonical_bytes(True) is indexes.canonical_bytes(False)  # no volatile field: one text
 
 
 def test_a_value_without_every_field_gets_the_models_defaults() -> None:
