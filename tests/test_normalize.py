@@ -28,12 +28,20 @@ def test_function_body_indentation_and_trailing_space() -> None:
     assert body_hash("BEGIN RETURN 1; END") != body_hash("BEGIN RETURN 2; END")
 
 
-def test_not_valid_and_not_enforced_suffixes_live_in_their_own_attributes() -> None:
+@pytest.mark.parametrize(("printed", "definition"), [
+    ("CHECK ((x > 0)) NOT VALID", "CHECK ((x > 0))"),
+    ("CHECK ((x > 0)) NOT ENFORCED", "CHECK ((x > 0))"),
+    ("FOREIGN KEY (a) REFERENCES public.p(id) NOT ENFORCED NOT VALID", "FOREIGN KEY (a) REFERENCES public.p(id)"),
+    ("CHECK ((x > 0))", "CHECK ((x > 0))"),
+    # Inside the definition, not a suffix: kept.
+    ("CHECK ((note <> ' NOT VALID'::text))", "CHECK ((note <> ' NOT VALID'::text))"),
+])
+def test_not_valid_and_not_enforced_suffixes_live_in_their_own_attributes(printed: str, definition: str) -> None:
     kind = BY_NAME["constraint"]
     row = {"schema": "public", "table": "t", "name": "c", "type": "check", "validated": False,
-           "definition": "CHECK ((x > 0)) NOT VALID"}
+           "definition": printed}
     (constraint,) = build_objects(kind, [row], ()).values()
-    assert constraint.definition == "CHECK ((x > 0))"
+    assert constraint.definition == definition
     assert constraint.validated is False
 
 

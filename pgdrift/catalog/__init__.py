@@ -160,8 +160,11 @@ _ALL_PRIVILEGES = {
 
 def _normalize_constraint(row: dict[str, Any]) -> dict[str, Any]:
     # `validated` and `enforced` are their own attributes; keeping the suffix in the definition
-    # too would report one change twice.
-    row["definition"] = _CONSTRAINT_SUFFIXES.sub("", row["definition"])
+    # too would report one change twice. (The test first: the end-anchored pattern is tried at
+    # every space of every definition, and few definitions have a suffix.)
+    definition = row["definition"]
+    if definition.endswith((" NOT VALID", " NOT ENFORCED")):
+        row["definition"] = _CONSTRAINT_SUFFIXES.sub("", definition)
     return row
 
 
@@ -255,6 +258,7 @@ def build_objects(kind: Kind, rows: list[dict[str, Any]], exclude_objects: Seque
     matches = _name_matcher(tuple(exclude_objects)) if exclude_objects else None
     single, multiple = _reference_fields(kind.model)
     row_key, model_type = kind.row_key, kind.model
+    fields = model.field_names(model_type)
     values: dict[str, dict[str, Any]] = {}
     for row in rows:
         # Object exclusions match the object's own name or its table's name.
@@ -270,7 +274,8 @@ def build_objects(kind: Kind, rows: list[dict[str, Any]], exclude_objects: Seque
             parts = row.get(name)
             if parts is not None:
                 row[name] = [qualify(*item) for item in parts]
-        row = model.canonical_value(model_type, row)
+        if row.keys() != fields:  # (`canonical_value`'s own test, without a call per row)
+            row = model.canonical_value(model_type, row)
         key = row_key(row)
         if key in values:
             raise CatalogError(f"reading {kind.plural}: two objects share the name {key}")
