@@ -52,12 +52,17 @@ def _ref() -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Schema:
+    """A schema (namespace) and its comment."""
+
     name: str
     comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
+    """A table: ordinary, partitioned or foreign, its persistence, partitioning, inheritance,
+    row-level security flags, storage options and comment."""
+
     schema: str
     name: str
     kind: str  # "table", "partitioned table" or "foreign table"
@@ -75,6 +80,9 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A table column: its type as format_type prints it, nullability, default, identity,
+    generation, collation and comment."""
+
     schema: str
     table: str
     name: str
@@ -91,6 +99,10 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Constraint:
+    """A table constraint other than NOT NULL (which is on the column): its definition as
+    pg_get_constraintdef prints it, without the NOT VALID / NOT ENFORCED suffixes, which are
+    attributes of their own."""
+
     schema: str
     table: str
     name: str
@@ -106,6 +118,8 @@ class Constraint:
 
 @dataclass(frozen=True, slots=True)
 class Index:
+    """An index that backs no constraint: its definition as pg_get_indexdef prints it."""
+
     schema: str
     table: str
     name: str
@@ -119,6 +133,8 @@ class Index:
 
 @dataclass(frozen=True, slots=True)
 class Sequence:
+    """A sequence that is not an identity column's, and the column that owns it, if any."""
+
     schema: str
     name: str
     data_type: str
@@ -134,6 +150,8 @@ class Sequence:
 
 @dataclass(frozen=True, slots=True)
 class Enum:
+    """An enum type and its labels, in their sort order."""
+
     schema: str
     name: str
     labels: tuple[str, ...]
@@ -142,6 +160,8 @@ class Enum:
 
 @dataclass(frozen=True, slots=True)
 class Domain:
+    """A domain: its base type, nullability, default, check constraints and collation."""
+
     schema: str
     name: str
     base_type: str
@@ -154,6 +174,8 @@ class Domain:
 
 @dataclass(frozen=True, slots=True)
 class CompositeType:
+    """A composite type (CREATE TYPE ... AS) and its attributes."""
+
     schema: str
     name: str
     attributes: tuple[str, ...]  # "name type", in attribute order
@@ -162,6 +184,8 @@ class CompositeType:
 
 @dataclass(frozen=True, slots=True)
 class View:
+    """A view or materialized view: its definition, whitespace collapsed, and its options."""
+
     schema: str
     name: str
     materialized: bool
@@ -172,6 +196,9 @@ class View:
 
 @dataclass(frozen=True, slots=True)
 class Function:
+    """A function, procedure or aggregate, identified by its identity arguments; its body
+    counts by its hash."""
+
     schema: str
     name: str
     arguments: str  # identity arguments, as pg_get_function_identity_arguments prints them
@@ -189,6 +216,8 @@ class Function:
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
+    """A trigger (constraint triggers included): its definition and whether it fires."""
+
     schema: str
     table: str
     name: str
@@ -199,6 +228,8 @@ class Trigger:
 
 @dataclass(frozen=True, slots=True)
 class Extension:
+    """An installed extension, its version and schema (its own objects are left out)."""
+
     name: str
     version: str
     schema: str
@@ -206,6 +237,8 @@ class Extension:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """A row-level security policy."""
+
     schema: str
     table: str
     name: str
@@ -218,6 +251,9 @@ class Policy:
 
 @dataclass(frozen=True, slots=True)
 class Privilege:
+    """What one grantee holds on one table, sequence, schema or function (the owner's
+    implicit privileges left out)."""
+
     object_type: str  # "table", "sequence", "schema", "function"
     object: str  # the object's key in its own kind
     grantee: str  # role name, or "PUBLIC"
@@ -227,6 +263,8 @@ class Privilege:
 
 @dataclass(frozen=True, slots=True)
 class Collation:
+    """A user-defined collation."""
+
     schema: str
     name: str
     provider: str  # "libc", "icu", "builtin"
@@ -249,6 +287,8 @@ class AlembicState:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotMeta:
+    """Where and when a snapshot was taken; none of it counts for the fingerprint."""
+
     captured_at: str
     server_version: str
     server_version_num: int
