@@ -472,7 +472,6 @@ class ObjectTable(Mapping[str, Any]):
             stripped[key] = copy
         return stripped
 
-
     def canonical_bytes(self, include_volatile: bool) -> bytes:
         """`canonical_dumps_bytes(self.json_values(include_volatile))`, computed once.
 
@@ -575,15 +574,12 @@ class Snapshot:
         without copying megabytes into one string): `{"kind":{...},...}`, kinds in sorted order,
         each kind's text its own (cached) canonical text."""
         parts = [b"{"]
-        for kind, objects in sorted(self.objects.items()):
-            parts += (b"," if len(parts) > 1 else b"", canonical_dumps_bytes(kind), b":",
-                      canonical_kind_bytes(objects, include_volatile))
+        for index, (kind, objects) in enumerate(sorted(self.objects.items())):
+            if index:
+                parts.append(b",")
+            parts += (canonical_dumps_bytes(kind), b":", canonical_kind_bytes(objects, include_volatile))
         parts.append(b"}")
         return parts
-
-    def content_bytes(self, include_volatile: bool = False) -> bytes:
-        """`canonical_dumps_bytes(self.content(include_volatile))`."""
-        return b"".join(self.content_parts(include_volatile))
 
     @property
     def fingerprint(self) -> str:

@@ -481,11 +481,11 @@ class SnapshotReader:
     def _collect(self, current: _Read) -> dict[str, Any]:
         """Parse the answers as they arrive, in whatever order the connections finish."""
         objects: dict[str, Any] = {}
-        idle_work: list[model.ObjectTable] = []  # kinds whose file text is not written yet
+        idle_work: list[model.ObjectTable] = []  # kinds whose file text may not be written yet
         for _ in BATCHES:
             while idle_work and current.answers.empty():
-                # Nothing to parse yet: write a kind's text with its volatile fields (the file's),
-                # which only a kind that has some needs apart from the fingerprint's.
+                # Nothing to parse yet: write a kind's text with its volatile fields (the file's;
+                # the same text as the fingerprint's, already written, for a kind without any).
                 idle_work.pop().canonical_bytes(include_volatile=True)
             answer = current.answers.get()
             if isinstance(answer, BaseException):
@@ -500,8 +500,7 @@ class SnapshotReader:
                 # Its canonical text now, while the server still works on the other batches,
                 # rather than all at the end for the fingerprint (issue 2 benchmark).
                 table.canonical_bytes(include_volatile=False)
-                if model.volatile_fields(table.model):
-                    idle_work.append(table)
+                idle_work.append(table)
         return {kind.name: objects[kind.name] for kind in KINDS}
 
     def _helper(self, index: int, pending: _Pending) -> None:
