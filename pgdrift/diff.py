@@ -133,8 +133,8 @@ def fold_table_children(changes: Iterable[Change]) -> list[Change]:
 
 
 #: A privilege's object_type -> the kinds whose objects it may be granted on.
-_PRIVILEGE_OWNERS = {"table": ("table", "view"), "sequence": ("sequence",), "schema": ("schema",),
-                     "function": ("function",)}
+_PRIVILEGE_OWNERS = {"table": ("table", "view"), "column": ("column",), "sequence": ("sequence",),
+                     "schema": ("schema",), "function": ("function",)}
 
 
 def fold_privileges(changes: Iterable[Change]) -> list[Change]:

@@ -35,7 +35,7 @@ from pgdrift.diff import (
     fold_table_children,
     sort_changes,
 )
-from pgdrift.identity import qualify
+from pgdrift.identity import qualify, split_qualified
 from pgdrift.registry import BY_NAME, KINDS
 from pgdrift.renames import Rename, match_columns, match_identical, match_tables
 from pgdrift.report import Change, MigrationStatus, Report, Side
@@ -209,10 +209,23 @@ def _constraint(obj: model.Constraint, table_map: _TableMap, sequences: dict[str
     return new
 
 
+def _privilege_table(obj: model.Privilege) -> str | None:
+    """The table a grant is on: the object itself, or a column's table."""
+    if obj.object_type == "table":
+        return obj.object
+    if obj.object_type == "column":
+        return qualify(*split_qualified(obj.object)[:2])
+    return None
+
+
 def _privilege(obj: model.Privilege, table_map: _TableMap, _: dict[str, str]) -> Any:
-    if obj.object_type == "table" and obj.object in table_map.keys:
-        return replace(obj, object=table_map.keys[obj.object])
-    return obj
+    table = _privilege_table(obj)
+    if table not in table_map.keys:
+        return obj
+    if obj.object_type == "table":
+        return replace(obj, object=table_map.keys[table])
+    column = split_qualified(obj.object)[2]
+    return replace(obj, object=qualify(*split_qualified(table_map.keys[table]), column))
 
 
 def _in_renamed_table(obj: Any, table_map: _TableMap) -> bool:
@@ -226,8 +239,9 @@ _TOUCHES: dict[str, Callable[[Any, _TableMap], bool]] = {
     "constraint": lambda obj, m: _in_renamed_table(obj, m) or obj.references in m.keys,
     "index": _in_renamed_table,
     "trigger": _in_renamed_table,
+    "rule": _in_renamed_table,
     "policy": _in_renamed_table,
-    "privilege": lambda obj, m: obj.object_type == "table" and obj.object in m.keys,
+    "privilege": lambda obj, m: _privilege_table(obj) in m.keys,
 }
 
 _TRANSLATORS = {
@@ -236,6 +250,7 @@ _TRANSLATORS = {
     "constraint": _constraint,
     "index": _child("index", True),
     "trigger": _child("trigger", True),
+    "rule": _child("rule", True),
     "policy": _child("policy", False),
     "privilege": _privilege,
 }

@@ -25,7 +25,7 @@ try:
 except ImportError:  # pragma: no cover - an optional speed-up
     orjson = None  # type: ignore[assignment]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: range types, rules and column privileges
 
 # Sorted keys; dataclasses, datetimes and subclasses of builtins are refused (and so go through
 # json, which refuses or prints them its own way) instead of being serialized by orjson's rules.
@@ -183,6 +183,22 @@ class CompositeType:
 
 
 @dataclass(frozen=True, slots=True)
+class RangeType:
+    """A range type (CREATE TYPE ... AS RANGE): its subtype and the functions and operator class
+    that order and measure it. Its multirange type and constructor functions come with it."""
+
+    schema: str
+    name: str
+    subtype: str
+    subtype_opclass: str | None = _ref()
+    collation: str | None = _ref()  # only when it differs from the subtype's default
+    canonical: str | None = None  # the canonical function, with its argument types
+    subtype_diff: str | None = None  # likewise
+    multirange: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     """A view or materialized view: its definition, whitespace collapsed, and its options."""
 
@@ -227,6 +243,18 @@ class Trigger:
 
 
 @dataclass(frozen=True, slots=True)
+class Rule:
+    """A rewrite rule (CREATE RULE) on a table or view; a view's own query is the view."""
+
+    schema: str
+    table: str
+    name: str
+    definition: str
+    enabled: str = "origin"  # "origin", "disabled", "replica", "always"
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Extension:
     """An installed extension, its version and schema (its own objects are left out)."""
 
@@ -251,10 +279,10 @@ class Policy:
 
 @dataclass(frozen=True, slots=True)
 class Privilege:
-    """What one grantee holds on one table, sequence, schema or function (the owner's
+    """What one grantee holds on one table, column, sequence, schema or function (the owner's
     implicit privileges left out)."""
 
-    object_type: str  # "table", "sequence", "schema", "function"
+    object_type: str  # "table", "column", "sequence", "schema", "function"
     object: str  # the object's key in its own kind
     grantee: str  # role name, or "PUBLIC"
     privileges: tuple[str, ...]  # sorted; "ALL" when the grantee holds every privilege

@@ -26,8 +26,8 @@ _HIGH_ATTRIBUTES = {"not_null", "validated", "enforced", "rls_enabled", "rls_for
                     "security_definer", "deferrable", "deferred", "check", "constraints",
                     "identity"}
 #: Kinds whose altered definition changes behaviour (graded high).
-_BEHAVIOUR_KINDS = {"constraint", "view", "function", "trigger", "policy", "domain", "enum",
-                    "composite_type"}
+_BEHAVIOUR_KINDS = {"constraint", "view", "function", "trigger", "rule", "policy", "domain", "enum",
+                    "composite_type", "range_type"}
 
 # Integer and text families where moving to a wider type on the actual side loses nothing.
 _INTEGER_WIDTH = {"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4}
@@ -113,6 +113,8 @@ _MISSING_CONSEQUENCE = {
     "enum": "columns and casts of this type will fail",
     "domain": "columns and casts of this type will fail",
     "composite_type": "code that uses this type will fail",
+    "range_type": "columns and casts of this type will fail",
+    "rule": "the rewriting it implements no longer happens",
     "schema": "every object expected in it is unreachable",
     "extension": "the types and functions it provides are unavailable",
     "collation": "columns and expressions that use it will fail",

@@ -38,6 +38,13 @@ EXPECTED_ATTRIBUTES = [
     ("domain", "public.us_state", "default", "'CA'::bpchar"),
     ("domain", "public.us_state", "constraints", ("us_state_check: CHECK ((VALUE ~ '^[A-Z]{2}$'::text))",)),
     ("composite_type", "public.money_pair", "attributes", ("amount numeric(12,2)", "currency text")),
+    ("range_type", "public.score_range", "subtype", "double precision"),
+    ("range_type", "public.score_range", "subtype_opclass", "pg_catalog.float8_ops"),
+    ("range_type", "public.score_range", "subtype_diff", "float8mi(double precision,double precision)"),
+    ("range_type", "public.score_range", "multirange", "public.score_ranges"),
+    ("range_type", "public.score_range", "comment", "review scores"),
+    ("range_type", "public.name_range", "collation", "billing.bytewise"),
+    ("range_type", "public.name_range", "canonical", None),
     ("sequence", "billing.invoice_no", "start", 1000),
     ("sequence", "billing.invoice_no", "increment", 5),
     ("sequence", "billing.invoice_no", "maximum", 999999),
@@ -98,6 +105,11 @@ EXPECTED_ATTRIBUTES = [
     ("trigger", "public.providers.providers_touch", "definition",
      "CREATE TRIGGER providers_touch BEFORE INSERT ON public.providers FOR EACH ROW "
      "EXECUTE FUNCTION public.touch_created()"),
+    ("rule", "public.licenses.licenses_no_delete", "definition",
+     "CREATE RULE licenses_no_delete AS\n    ON DELETE TO public.licenses\n"
+     "   WHERE (old.state = 'CA'::bpchar) DO INSTEAD NOTHING;"),
+    ("rule", "public.licenses.licenses_no_delete", "comment", "kept for audits"),
+    ("rule", "public.providers.providers_no_update", "enabled", "disabled"),
     ("policy", "public.licenses.licenses_by_state", "command", "update"),
     ("policy", "public.licenses.licenses_by_state", "permissive", False),
     ("policy", "public.licenses.licenses_by_state", "roles", ("pgdrift_test_app",)),
@@ -105,6 +117,9 @@ EXPECTED_ATTRIBUTES = [
     ("privilege", "table public.providers TO pgdrift_test_app", "privileges", ("ALL",)),
     ("privilege", "table public.licenses TO pgdrift_test_app", "grantable", ("INSERT", "SELECT")),
     ("privilege", "sequence billing.invoice_no TO pgdrift_test_app", "privileges", ("USAGE",)),
+    ("privilege", "column public.cache_entries.value TO pgdrift_test_app", "privileges", ("SELECT", "UPDATE")),
+    ("privilege", "column public.cache_entries.key TO pgdrift_test_app", "privileges", ("SELECT",)),
+    ("privilege", "column public.cache_entries.key TO PUBLIC", "privileges", ("SELECT",)),
     ("privilege", "schema billing TO pgdrift_test_app", "privileges", ("USAGE",)),
     ("privilege", "function public.normalize_npi(raw text) TO pgdrift_test_app", "privileges", ("EXECUTE",)),
 ]
@@ -146,7 +161,7 @@ def test_metadata(server: TestServer) -> None:
     assert snapshot.meta.alembic.status == "present"
     assert snapshot.meta.alembic.revisions == ("20260115_0200",)
     assert snapshot.meta.captured_at.endswith("Z")
-    assert snapshot.format_version == 1
+    assert snapshot.format_version == 2
     assert "password" not in snapshot.meta.source
 
 

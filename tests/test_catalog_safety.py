@@ -4,10 +4,11 @@ behind DDL for longer than lock_timeout.
 What locks it takes (see the pgdrift.catalog docstring): PostgreSQL's deparsing functions
 (pg_get_expr, pg_get_constraintdef, pg_get_indexdef, pg_get_triggerdef...) take AccessShareLock,
 the lock a plain SELECT takes, on the relation they describe and release it at once; only
-pg_get_viewdef keeps it (on the tables each view reads) until the transaction ends. The views are
-read last and the transaction ends right after, so nothing is held for longer than that one
-query. Behind a migration's ACCESS EXCLUSIVE lock, a snapshot waits at most lock_timeout and says
-a DDL is in progress; a waiting AccessShareLock request blocks no other reader.
+pg_get_viewdef and pg_get_ruledef keep it (on the tables each view or rule reads) until the
+transaction ends. The views and rules are read last and the transaction ends right after, so
+nothing is held for longer than that one round trip. Behind a migration's ACCESS EXCLUSIVE lock,
+a snapshot waits at most lock_timeout and says a DDL is in progress; a waiting AccessShareLock
+request blocks no other reader.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ CREATE TABLE accounts (id int PRIMARY KEY, email text NOT NULL DEFAULT 'x');
 CREATE INDEX accounts_email ON accounts (lower(email)) WHERE id > 0;
 CREATE VIEW account_emails AS SELECT email FROM accounts;
 CREATE MATERIALIZED VIEW account_count AS SELECT count(*) FROM accounts;
+CREATE TABLE account_log (email text);
+CREATE RULE accounts_logged AS ON UPDATE TO accounts DO ALSO INSERT INTO account_log VALUES (NEW.email);
 CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);
 INSERT INTO alembic_version VALUES ('abc');
 """
@@ -59,7 +62,7 @@ def test_snapshot_gives_up_behind_ddl_within_lock_timeout(server: TestServer) ->
     assert "public.accounts" in read_snapshot(parse_dsn(dsn)).of_kind("table")
 
 
-def test_only_the_view_query_locks_anything_and_only_until_it_is_done(
+def test_only_the_view_and_rule_query_locks_anything_and_only_until_it_is_done(
         server: TestServer, monkeypatch: pytest.MonkeyPatch) -> None:
     dsn = server.create_database(SCHEMA)
     user_locks = ("SELECT c.relname, l.mode FROM pg_locks AS l JOIN pg_class AS c ON c.oid = l.relation "
@@ -82,11 +85,12 @@ def test_only_the_view_query_locks_anything_and_only_until_it_is_done(
     finally:
         session.close()
     assert snapshot.meta.alembic.revisions == ("abc",)  # read, and its lock released with the savepoint
-    views = seen.pop("views.sql")
+    views_and_rules = seen.pop("views.sql,rules.sql")
     # Every other catalog query, the version table included, holds no lock on any user relation...
     assert seen and all(locks == [] for locks in seen.values()), seen
-    # ...the view query holds the lock a plain SELECT takes, on the tables the views read...
-    assert views == [["accounts", "AccessShareLock"]]
+    # ...the views' and rules' round trip holds the lock a plain SELECT takes, on the tables the
+    # views and the rule read...
+    assert views_and_rules == [["account_log", "AccessShareLock"], ["accounts", "AccessShareLock"]]
     # ...and the read ends its transaction right after it: nothing is held once it returns.
     assert after == []
 

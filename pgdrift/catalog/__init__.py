@@ -11,9 +11,10 @@ information_schema hides objects the role cannot use.
 Locks: every read runs in read-only, repeatable-read transactions sharing one MVCC snapshot (so
 the kinds agree with each other). PostgreSQL's deparsing functions (pg_get_expr,
 pg_get_constraintdef, pg_get_indexdef, pg_get_triggerdef...) take AccessShareLock, the lock a
-plain SELECT takes, on the relation they describe and release it at once. pg_get_viewdef keeps
-it on the tables each view reads until the transaction ends, so the views are read last and each
-connection ends its transaction as soon as it has no batch left: that lock lasts one query. The
+plain SELECT takes, on the relation they describe and release it at once. pg_get_viewdef and
+pg_get_ruledef keep it on the tables each view or rule reads until the transaction ends, so the
+views and rules are read last and each connection ends its transaction as soon as it has no batch
+left: that lock lasts one round trip. The
 SELECT on alembic_version is rolled back to a savepoint, which releases its lock. Nothing
 stronger is ever taken. If a migration holds ACCESS EXCLUSIVE on a relation being described, the
 request waits at most lock_timeout (default 1 s) and fails with a clear "DDL in progress" error;
@@ -155,6 +156,7 @@ _ALL_PRIVILEGES = {
     "sequence": ({"SELECT", "UPDATE", "USAGE"},) * 2,
     "schema": ({"CREATE", "USAGE"},) * 2,
     "function": ({"EXECUTE"},) * 2,
+    "column": ({"INSERT", "REFERENCES", "SELECT", "UPDATE"},) * 2,
 }
 
 
@@ -340,15 +342,16 @@ def read_alembic_state(session: CatalogSession, namespace_oids: str) -> model.Al
 #: Indexes and constraints share a round trip: pg_get_indexdef and pg_get_constraintdef (for
 #: checks) each build the relcache entry of the table they describe, once per connection, so on
 #: one connection the constraints find them built (1,000 tables: 5-9 ms less per snapshot).
-#: The small kinds share one round trip. Views come last and alone: pg_get_viewdef is the one
-#: catalog function that locks user relations (AccessShareLock on the tables a view reads), and a
-#: connection ends its transaction as soon as no batch is left, so those locks are held for that
-#: one query. Every registered kind appears exactly once (tested).
+#: The small kinds share one round trip. Views and rules come last, alone: pg_get_viewdef and
+#: pg_get_ruledef are the catalog functions that keep locks on user relations (AccessShareLock on
+#: the tables a view or rule reads), and a connection ends its transaction as soon as no batch is
+#: left, so those locks are held for that one round trip. Every registered kind appears exactly
+#: once (tested).
 BATCHES: tuple[tuple[str, ...], ...] = (
     ("index", "constraint"), ("column",), ("table",), ("privilege",),
     ("trigger", "function", "sequence"),
-    ("schema", "extension", "collation", "enum", "domain", "composite_type", "policy"),
-    ("view",),
+    ("schema", "extension", "collation", "enum", "domain", "composite_type", "range_type", "policy"),
+    ("view", "rule"),
 )
 
 

@@ -1,6 +1,7 @@
 -- The body travels as text and is normalised and hashed by the reader (pgdrift.catalog), so
 -- that formatting-only edits do not count. SQL-standard bodies (BEGIN ATOMIC) live in
--- prosqlbody, not prosrc.
+-- prosqlbody, not prosrc. A range type's constructor functions (internal dependents of the
+-- type, deptype 'i') are part of the range type (range_types.sql).
 SELECT n.nspname AS schema,
        p.proname AS name,
        pg_get_function_identity_arguments(p.oid) AS arguments,
@@ -23,4 +24,5 @@ JOIN pg_language AS l ON l.oid = p.prolang
 WHERE p.pronamespace = ANY (:namespaces::oid[])
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
-      WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+      WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+        AND (d.deptype = 'e' OR (d.deptype = 'i' AND d.refclassid = 'pg_type'::regclass)))

@@ -1,4 +1,5 @@
--- Grants on tables, views, sequences, schemas and routines, one row per object and grantee.
+-- Grants on tables, views, columns, sequences, schemas and routines, one row per object and
+-- grantee. A column's grants (GRANT SELECT (col) ...) are its own ACL, empty unless granted.
 -- The owner's own (implicit) privileges are left out: owners legitimately differ between a
 -- scratch database and production. A missing ACL means the defaults (acldefault), as the
 -- server itself interprets it. pg_roles is used because pg_authid is not readable.
@@ -23,6 +24,18 @@ WITH acl AS (
     FROM pg_namespace AS n
     WHERE n.oid = ANY (:namespaces::oid[])
     UNION ALL
+    SELECT 'column', json_build_array(n.nspname, c.relname, a.attname),
+           (aclexplode(a.attacl)).*, c.relowner
+    FROM pg_attribute AS a
+    JOIN pg_class AS c ON c.oid = a.attrelid
+    JOIN pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+      AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
+      AND c.relnamespace = ANY (:namespaces::oid[])
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_depend AS d
+          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('e', 'i'))
+    UNION ALL
     SELECT 'function', json_build_array(n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
            (aclexplode(coalesce(p.proacl, acldefault('f', p.proowner)))).*, p.proowner
     FROM pg_proc AS p
@@ -30,7 +43,8 @@ WITH acl AS (
     WHERE p.pronamespace = ANY (:namespaces::oid[])
       AND NOT EXISTS (
           SELECT 1 FROM pg_depend AS d
-          WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+          WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+            AND (d.deptype = 'e' OR (d.deptype = 'i' AND d.refclassid = 'pg_type'::regclass)))
 )
 SELECT acl.object_type,
        acl.object::text::json AS object,
