@@ -132,6 +132,42 @@ def fold_table_children(changes: Iterable[Change]) -> list[Change]:
     return result
 
 
+def fold_partitions(changes: Iterable[Change], expected: Mapping[str, Any],
+                    actual: Mapping[str, Any]) -> list[Change]:
+    """Fold the unexpected partitions of a partitioned table that both sides have into one
+    `altered` finding on that table's `partitions` (expected and found, by name).
+
+    Partitions made at run time (pg_partman, a scheduled job, the application) are the same
+    table as their parent, cut by a bound: one finding per parent, rather than one per partition
+    every day, which would page someone for each new day. A missing partition stays a missing
+    table: writes into its range fail.
+    """
+    changes = list(changes)
+    groups: dict[str, list[Change]] = {}
+    kept: list[Change] = []
+    for change in changes:
+        parent = (change.actual or {}).get("partition_of") if (change.kind, change.change) == (
+            "table", "unexpected") else None
+        if parent is not None and parent in expected and parent in actual:
+            groups.setdefault(parent, []).append(change)
+        else:
+            kept.append(change)
+    for parent, extra in groups.items():
+        children: Counter[str] = Counter()
+        for change in extra:
+            children.update(change.detail.get("children", {}))
+        kept.append(Change(
+            kind="table", change="altered", object=parent, attribute="partitions", table=parent,
+            expected=_partitions_of(parent, expected), actual=_partitions_of(parent, actual),
+            detail={"unexpected_partitions": sorted(change.object for change in extra),
+                    **({"children": dict(sorted(children.items()))} if children else {})}))
+    return kept
+
+
+def _partitions_of(parent: str, tables: Mapping[str, Any]) -> list[str]:
+    return sorted(key for key, table in tables.items() if table.partition_of == parent)
+
+
 #: A privilege's object_type -> the kinds whose objects it may be granted on.
 _PRIVILEGE_OWNERS = {"table": ("table", "view"), "column": ("column",), "sequence": ("sequence",),
                      "schema": ("schema",), "function": ("function",)}

@@ -10,7 +10,8 @@
    `renamed` finding plus any residual attribute changes; likewise indexes, constraints and
    triggers of one table that are identical but for their name;
 5. children of wholly missing/unexpected tables, and grants on wholly missing/unexpected
-   objects, are folded into that object's finding;
+   objects, are folded into that object's finding; unexpected partitions of a partitioned table
+   that both sides have are folded into one finding on that table (`partitions`);
 6. default severities and reasons (`pgdrift.severity`), then the config's overrides and
    waivers (`pgdrift.config`).
 
@@ -31,6 +32,7 @@ from pgdrift.diff import (
     COMPARED_AS,
     attribute_changes,
     diff_objects,
+    fold_partitions,
     fold_privileges,
     fold_table_children,
     sort_changes,
@@ -60,7 +62,9 @@ def analyze(expected: model.Snapshot, actual: model.Snapshot,
     if config.renames:
         changes = fold_column_renames(changes, expected_objects, actual.objects)
         changes = fold_identical_renames(changes, expected_objects, actual.objects)
-    graded = [grade(change) for change in fold_privileges(fold_table_children(changes))]
+    folded = fold_privileges(fold_table_children(changes))
+    folded = fold_partitions(folded, expected_objects.get("table", {}), actual.of_kind("table"))
+    graded = [grade(change) for change in folded]
     return sort_changes(apply_config(graded, config))
 
 
@@ -70,9 +74,13 @@ def grade(change: Change) -> Change:
 
 
 def _table_renames(expected: Objects, actual: Objects) -> list[Rename]:
+    """Rename candidates among the tables only one side has. Partitions are never candidates: a
+    day's partition is not another day's partition renamed, even with the same columns."""
     expected_tables, actual_tables = expected.get("table", {}), actual.get("table", {})
-    missing = expected_tables.keys() - actual_tables.keys()
-    unexpected = actual_tables.keys() - expected_tables.keys()
+    missing = {key for key in expected_tables.keys() - actual_tables.keys()
+               if expected_tables[key].partition_of is None}
+    unexpected = {key for key in actual_tables.keys() - expected_tables.keys()
+                  if actual_tables[key].partition_of is None}
     return match_tables(expected, actual, missing, unexpected) if missing and unexpected else []
 
 

@@ -8,7 +8,7 @@ goes wrong for that application on the actual (live) side:
   indexes, missing or altered views, routines, triggers, policies, types, sequences, schemas);
 - medium: performance or untracked objects (other missing indexes, unexpected objects, compatible
   type widening, other attribute changes);
-- low: documentation and access (comments, privileges).
+- low: documentation and access (comments, privileges), and partitions made at run time.
 
 `pgdrift.config` may override any of these by object pattern.
 """
@@ -50,7 +50,7 @@ def is_compatible_type_change(expected: str, actual: str) -> bool:
 
 def default_severity(change: Change) -> str:
     """The severity of a finding before any configured override."""
-    if change.kind == "privilege" or change.attribute == "comment":
+    if change.kind == "privilege" or change.attribute in ("comment", "partitions"):
         return "low"
     if change.change == "renamed":  # only tables and columns are named by queries
         return "critical" if change.kind in ("table", "column") else "low"
@@ -123,10 +123,14 @@ _MISSING_CONSEQUENCE = {
 
 def _missing_reason(change: Change) -> str:
     label = _label(change)
+    parent = (change.expected or {}).get("partition_of") if change.kind == "table" else None
     if change.kind == "index":
         unique = (change.expected or {}).get("unique")
         consequence = ("duplicates are no longer prevented" if unique
                        else "queries that rely on it may become slow")
+    elif parent:
+        consequence = (f"rows {change.expected.get('partition_bound')} have no partition of {parent}: "
+                       f"inserting them fails unless a default partition takes them")
     else:
         consequence = _MISSING_CONSEQUENCE.get(change.kind, "code that relies on it may fail")
     children = change.detail.get("children")
@@ -161,6 +165,11 @@ def _altered_reason(change: Change) -> str:
         return f"{label} {change.object} labels differ ({values}): writing a missing label fails"
     if attribute == "comment":
         return f"{label} {change.object} comment differs: documentation only"
+    if attribute == "partitions":
+        extra = change.detail.get("unexpected_partitions", [])
+        return (f"{label} {change.object} has {len(extra)} partition{'s' if len(extra) != 1 else ''} no migration "
+                f"created ({_short(', '.join(extra), 60)}): made at run time (pg_partman, a scheduled job)? "
+                f"Raise its severity in the config if partitions must come from migrations")
     if attribute == "body_sha256":
         return f"{label} {change.object} has a different body: it behaves differently than expected"
     return f"{label} {change.object} {attribute} differs ({values})"

@@ -47,3 +47,34 @@ def test_case_is_the_same_on_pg16_and_pg18(case: str, pg16: TestServer, pg18: Te
     for side in ("before", "after"):
         on_16, on_18 = case_snapshot(pg16, case, side), case_snapshot(pg18, case, side)
         assert analyze(on_16, on_18) == [], f"{case}/{side}.sql differs between PostgreSQL 16 and 18"
+
+
+def test_partitions_made_at_run_time_are_one_finding_on_their_parent(server: TestServer) -> None:
+    # Given a partitioned table whose live side has two partitions no migration made
+    expected = case_snapshot(server, "partitions_at_run_time", "before")
+    actual = case_snapshot(server, "partitions_at_run_time", "after")
+
+    # When they are analyzed
+    changes = {change.identity: change for change in analyze(expected, actual)}
+
+    # Then the parent has one low finding that names them and counts what came with them
+    events = changes["table|altered|public.events|partitions"]
+    assert events.severity == "low"
+    assert events.detail == {
+        "unexpected_partitions": ["public.events_p2026_11_23", "public.events_p2026_11_24"],
+        "children": {"column": 6, "constraint": 2, "index": 2},
+    }
+    assert events.reason.startswith("table public.events has 2 partitions no migration created "
+                                    "(public.events_p2026_11_23, public.events_p2026_11_24): made at run time")
+    # ...a missing partition says which rows have nowhere to go
+    audit = changes["table|missing|public.audit_2026|"]
+    assert audit.reason == ("table public.audit_2026 is missing (with its 2 columns): rows FOR VALUES FROM "
+                            "('2026-01-01') TO ('2027-01-01') have no partition of public.audit: inserting "
+                            "them fails unless a default partition takes them")
+    # ...a missing partition of events is missing, not a rename of a new one with the same columns
+    assert "table|missing|public.events_p2026_11_22|" in changes
+    assert not [change for change in changes.values() if change.change == "renamed"]
+    assert events.expected == ["public.events_default", "public.events_p2026_11_22"]
+    assert events.actual == ["public.events_default", "public.events_p2026_11_23", "public.events_p2026_11_24"]
+    # ...and the partition of a table no migration knows is reported with its parent, as it is
+    assert {"table|unexpected|public.scratch|", "table|unexpected|public.scratch_1|"} <= changes.keys()
