@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class ScratchDatabase:
 
     dsn: str
     sqlalchemy_url: str
+    embedded: bool = False  # pgdrift's own embedded server (plpgsql and vector only)
 
 
 def sqlalchemy_url_for(options: ConnectOptions) -> str:
@@ -181,7 +183,24 @@ def _sql_error_text(error: BaseException) -> str:
     return str(original).splitlines()[0] if str(original) else type(original).__name__
 
 
-def _upgrade(config: Any, scripts: Any, revision: str) -> None:
+_MISSING_EXTENSION = re.compile(r'extension "([^"]+)" is not available'
+                                r'|could not open extension control file "[^"]*/([^/"]+)\.control"')
+
+
+def _failed_migration_remedy(error_text: str, embedded: bool) -> str:
+    """What to do about a migration that failed on the scratch database."""
+    missing = _MISSING_EXTENSION.search(error_text)
+    if missing is None:
+        return "Fix the migration (it fails on an empty database too), then rebuild"
+    name = missing.group(1) or missing.group(2)
+    if embedded:
+        return (f"The migration is not at fault: the embedded PostgreSQL has only the plpgsql and vector "
+                f"extensions. Replay on a server that has {name}: pass --scratch-dsn with an empty database "
+                f"there (the postgres image, as a CI service container, has every contrib extension)")
+    return f"Install {name} on the scratch server (its contrib or OS package) or replay on one that has it"
+
+
+def _upgrade(config: Any, scripts: Any, revision: str, embedded: bool = False) -> None:
     """`alembic upgrade <revision>`, as `alembic.command.upgrade` does it, but with the one
     ScriptDirectory we already loaded: reloading every migration module per step would make the
     replay quadratic in the number of revisions."""
@@ -203,9 +222,9 @@ def _upgrade(config: Any, scripts: Any, revision: str) -> None:
             f"pass --url-env {str(error).strip(chr(39))}",
         ) from None
     except Exception as error:
+        text = _sql_error_text(error)
         raise MigrationFailed(
-            f"replaying migration {revision}: {_sql_error_text(error)}",
-            "Fix the migration (it fails on an empty database too), then rebuild",
+            f"replaying migration {revision}: {text}", _failed_migration_remedy(text, embedded)
         ) from None
 
 
@@ -258,7 +277,7 @@ def replay(
     def steps(reader: SnapshotReader) -> Iterator[tuple[ledger_module.Revision, Snapshot]]:
         for revision in graph:
             started = time.perf_counter()
-            _upgrade(config, scripts, revision.id)
+            _upgrade(config, scripts, revision.id, scratch.embedded)
             stats.alembic_seconds += time.perf_counter() - started
             yield revision, _snapshot(reader, stats)
             stats.revisions += 1
@@ -312,7 +331,8 @@ def build_expected(
 
     with start_embedded(pg_version) as server:
         create_database(server.dsn(), SCRATCH_DATABASE)
-        scratch = ScratchDatabase(server.dsn(SCRATCH_DATABASE), server.sqlalchemy_url(SCRATCH_DATABASE))
+        scratch = ScratchDatabase(server.dsn(SCRATCH_DATABASE), server.sqlalchemy_url(SCRATCH_DATABASE),
+                                  embedded=True)
         return replay(alembic_ini, scratch, url_env, progress)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -157,6 +158,30 @@ def test_a_failing_migration_names_the_revision_and_the_sql_error(server: TestSe
         build(server, "failing")
     assert "replaying migration f002" in str(caught.value)
     assert 'relation "thingz" does not exist' in str(caught.value)
+
+
+def test_an_extension_the_scratch_server_lacks_says_where_to_replay_instead(server: TestServer) -> None:
+    # Given a migration that needs pg_trgm, which the embedded PostgreSQL does not ship
+    on_embedded = replace(scratch(server), embedded=True)
+    # When it is replayed on pgdrift's embedded server, the remedy is another scratch server
+    with pytest.raises(MigrationFailed) as caught:
+        replay(ini("needs_extension"), on_embedded)
+    assert 'replaying migration x001: extension "pg_trgm" is not available' in str(caught.value)
+    assert caught.value.remedy is not None
+    assert caught.value.remedy.startswith("The migration is not at fault")
+    assert "--scratch-dsn" in caught.value.remedy
+    # ...and on a scratch database of the user's own, it is installing the extension there
+    with pytest.raises(MigrationFailed) as caught:
+        replay(ini("needs_extension"), scratch(server))
+    assert str(caught.value.remedy).startswith("Install pg_trgm on the scratch server")
+
+
+def test_a_missing_extension_control_file_is_read_as_a_missing_extension() -> None:
+    from pgdrift.alembic_replay import _failed_migration_remedy
+
+    text = 'could not open extension control file "/usr/share/postgresql/18/extension/citext.control": No such file'
+    assert _failed_migration_remedy(text, embedded=False).startswith("Install citext on the scratch server")
+    assert _failed_migration_remedy('relation "thingz" does not exist', embedded=True).startswith("Fix the migration")
 
 
 def test_multiple_heads_are_recorded_and_reported(server: TestServer) -> None:
