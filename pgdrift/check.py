@@ -112,6 +112,8 @@ def _identities(change: Change) -> list[tuple[str, str]]:
     identities = [(change.kind, change.object)]
     if change.change == "renamed" and isinstance(change.expected, str):
         identities.insert(0, (change.kind, change.expected))
+    if change.attribute == "partitions":  # folded partitions: the migrations that made them
+        identities[:0] = [("table", key) for key in change.detail.get("unexpected_partitions", ())]
     return identities
 
 
@@ -119,6 +121,9 @@ def _pending_reason(change: Change) -> str:
     """The default reason of an unexpected object ("no migration created it") is wrong when a
     pending migration drops it; say that instead, naming the object like every other reason."""
     label = BY_NAME[change.kind].label if change.kind in BY_NAME else change.kind
+    if change.attribute == "partitions":
+        extra = ", ".join(change.detail.get("unexpected_partitions", ()))
+        return f"{label} {change.object} still has partitions a pending migration drops ({extra})"
     return f"{label} {change.object} is still here: a pending migration drops it"
 
 
@@ -133,7 +138,7 @@ def _attribute(
     for change in changes:
         extra = {**change.detail, **(detail or {})}
         reason = change.reason
-        if cause == PENDING and change.change == "unexpected":
+        if cause == PENDING and (change.change == "unexpected" or change.attribute == "partitions"):
             reason = _pending_reason(change)
         attributed.append(
             dataclasses.replace(

@@ -146,8 +146,8 @@ def fold_partitions(changes: Iterable[Change], expected: Mapping[str, Any],
     groups: dict[str, list[Change]] = {}
     kept: list[Change] = []
     for change in changes:
-        parent = (change.actual or {}).get("partition_of") if (change.kind, change.change) == (
-            "table", "unexpected") else None
+        new_table = change.kind == "table" and change.change == "unexpected"
+        parent = change.actual.get("partition_of") if new_table else None
         if parent is not None and parent in expected and parent in actual:
             groups.setdefault(parent, []).append(change)
         else:

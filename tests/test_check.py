@@ -340,3 +340,29 @@ def test_ledger_built_on_postgresql_16_agrees_with_18(pg16: TestServer, linear: 
     on_16 = build(pg16, "linear")
     for revision in linear.revisions:
         assert on_16.expected_at(revision.id).fingerprint == linear.expected_at(revision.id).fingerprint
+
+
+def test_partitions_a_pending_migration_drops_and_partitions_made_at_run_time(server: TestServer) -> None:
+    # Given a database one migration behind (p002 drops March's partition), where a job has also
+    # made May's partition
+    ledger = build(server, "partitioned")
+    dsn = migrated(server, "partitioned", "p001", sql=(
+        "CREATE TABLE events_2026_05 PARTITION OF events FOR VALUES FROM ('2026-05-01') TO ('2026-06-01')"))
+
+    # When it is checked
+    report = check(snapshot(dsn), ledger)
+
+    # Then March's partition is explained by the pending migration that drops it...
+    found = {(c.cause, c.attribute): c for c in report.changes if c.object == "public.events"}
+    pending = found[("pending_migration", "partitions")]
+    assert pending.migration == "p002"
+    assert pending.detail["unexpected_partitions"] == ["public.events_2026_03"]
+    assert pending.reason == ("table public.events still has partitions a pending migration drops "
+                              "(public.events_2026_03)")
+    # ...and May's, which no migration made, is one low out-of-band finding on events (its
+    # migration is the one that made the expected partitions, as for any altered object)
+    run_time = found[("out_of_band", "partitions")]
+    assert run_time.migration == "p001" and run_time.severity == "low"
+    assert run_time.detail["unexpected_partitions"] == ["public.events_2026_05"]
+    assert "made at run time" in run_time.reason
+    assert [c.object for c in report.changes if c.object != "public.events"] == []
