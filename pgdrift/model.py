@@ -212,8 +212,9 @@ class View:
 
 @dataclass(frozen=True, slots=True)
 class Function:
-    """A function, procedure or aggregate, identified by its identity arguments; its body
-    counts by its hash."""
+    """A function, procedure or aggregate, identified by its identity arguments; its body (an
+    aggregate's: its transition and final functions, types and initial values) counts by its
+    hash."""
 
     schema: str
     name: str
@@ -223,6 +224,8 @@ class Function:
     language: str
     volatility: str  # "immutable", "stable", "volatile"
     security_definer: bool = False
+    leakproof: bool = False
+    argument_defaults: str | None = None  # the full argument list, when some argument has a default
     strict: bool = False
     parallel: str = "unsafe"
     config: tuple[str, ...] = ()

@@ -101,6 +101,11 @@ EXPECTED_ATTRIBUTES = [
     ("function", "public.touch_created()", "config", ("search_path=public",)),
     ("function", "public.touch_created()", "language", "plpgsql"),
     ("function", "billing.close_month(IN month date)", "kind", "procedure"),
+    ("function", "billing.cents(amount numeric, rounding text)", "leakproof", True),
+    ("function", "billing.cents(amount numeric, rounding text)", "argument_defaults",
+     "amount numeric, rounding text DEFAULT 'half-up'::text"),
+    ("function", "public.normalize_npi(raw text)", "argument_defaults", None),
+    ("function", "billing.total(numeric)", "kind", "aggregate"),
     ("trigger", "public.licenses.licenses_audit", "enabled", "disabled"),
     ("trigger", "public.providers.providers_touch", "definition",
      "CREATE TRIGGER providers_touch BEFORE INSERT ON public.providers FOR EACH ROW "
