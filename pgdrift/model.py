@@ -61,7 +61,8 @@ class Schema:
 @dataclass(frozen=True, slots=True)
 class Table:
     """A table: ordinary, partitioned or foreign, its persistence, partitioning, inheritance,
-    row-level security flags, storage options and comment."""
+    row-level security flags, replica identity (what logical replication and CDC, AWS DMS
+    among them, send for an UPDATE or DELETE), storage options and comment."""
 
     schema: str
     name: str
@@ -73,6 +74,7 @@ class Table:
     inherits: tuple[str, ...] = field(default=(), metadata=REFS)
     rls_enabled: bool = False
     rls_forced: bool = False
+    replica_identity: str = "default"  # "default", "full", "nothing" or "index <name>"
     options: tuple[str, ...] = ()
     comment: str | None = None
     row_estimate: int = _volatile(-1)

@@ -20,6 +20,11 @@ SELECT n.nspname AS schema,
              ORDER BY i.inhseqno) AS inherits,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
+       CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing'
+           WHEN 'i' THEN (SELECT 'index ' || quote_ident(ic.relname) FROM pg_index AS ri
+                          JOIN pg_class AS ic ON ic.oid = ri.indexrelid
+                          WHERE ri.indrelid = c.oid AND ri.indisreplident)
+           ELSE 'default' END AS replica_identity,
        coalesce(array(SELECT o FROM unnest(c.reloptions) AS o ORDER BY o), '{}') AS options,
        des.description AS comment,
        c.reltuples::int8 AS row_estimate
