@@ -183,12 +183,18 @@ def _sql_error_text(error: BaseException) -> str:
     return str(original).splitlines()[0] if str(original) else type(original).__name__
 
 
+_MISSING_ROLE = re.compile(r'role "([^"]+)" does not exist')
 _MISSING_EXTENSION = re.compile(r'extension "([^"]+)" is not available'
                                 r'|could not open extension control file "[^"]*/([^/"]+)\.control"')
 
 
 def _failed_migration_remedy(error_text: str, embedded: bool) -> str:
     """What to do about a migration that failed on the scratch database."""
+    role = _MISSING_ROLE.search(error_text)
+    if role is not None:
+        return (f"The migration refers to role {role.group(1)}, which production has and the scratch server "
+                f"does not (roles belong to the server, not to the database): pass --role {role.group(1)} "
+                f"and pgdrift creates it (NOLOGIN) before the replay")
     missing = _MISSING_EXTENSION.search(error_text)
     if missing is None:
         return "Fix the migration (it fails on an empty database too), then rebuild"
@@ -255,8 +261,12 @@ def replay(
     scratch: ScratchDatabase,
     url_env: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
+    roles: Sequence[str] = (),
 ) -> tuple[ledger_module.Ledger, BuildStats]:
-    """Apply every revision in graph order on the scratch database, snapshotting after each."""
+    """Apply every revision in graph order on the scratch database, snapshotting after each.
+
+    `roles` are created first (NOLOGIN) where missing: the roles production's migrations grant to.
+    """
     config = load_config(alembic_ini)
     scripts = script_directory(config)
     graph = read_graph(scripts)
@@ -269,6 +279,7 @@ def replay(
         )
     options = parse_dsn(scratch.dsn)
     check_empty(options)
+    create_roles(options, roles)
     # configparser interpolation: a literal % must be doubled in option values.
     config.set_main_option("sqlalchemy.url", scratch.sqlalchemy_url.replace("%", "%%"))
     built_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -320,12 +331,13 @@ def build_expected(
     pg_version: int = 18,
     url_env: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
+    roles: Sequence[str] = (),
 ) -> tuple[ledger_module.Ledger, BuildStats]:
     """`pgdrift expected build`: replay on `scratch_dsn`, or on a fresh embedded server."""
     if scratch_dsn:
         options = parse_dsn(scratch_dsn)
         return replay(
-            alembic_ini, ScratchDatabase(scratch_dsn, sqlalchemy_url_for(options)), url_env, progress
+            alembic_ini, ScratchDatabase(scratch_dsn, sqlalchemy_url_for(options)), url_env, progress, roles
         )
     from pgdrift.embedded import start_embedded
 
@@ -333,7 +345,26 @@ def build_expected(
         create_database(server.dsn(), SCRATCH_DATABASE)
         scratch = ScratchDatabase(server.dsn(SCRATCH_DATABASE), server.sqlalchemy_url(SCRATCH_DATABASE),
                                   embedded=True)
-        return replay(alembic_ini, scratch, url_env, progress)
+        return replay(alembic_ini, scratch, url_env, progress, roles)
+
+
+def create_roles(options: ConnectOptions, roles: Sequence[str]) -> None:
+    """CREATE ROLE ... NOLOGIN for each of `roles` the scratch server does not have yet."""
+    if not roles:
+        return
+    from pgdrift.identity import quote_ident
+
+    try:
+        connection = connect_plain(options)
+        try:
+            existing = {row[0] for row in connection.run("SELECT rolname FROM pg_roles")}
+            for role in dict.fromkeys(roles):
+                if role not in existing:
+                    connection.run(f"CREATE ROLE {quote_ident(role)} NOLOGIN")
+        finally:
+            connection.close()
+    except Exception as error:
+        raise translate_error(error, f"creating roles {', '.join(roles)} on the scratch server", options) from None
 
 
 def create_database(admin_dsn: str, name: str) -> None:

@@ -17,7 +17,7 @@ from pgdrift.errors import ArtifactError, ConfigError
 from pgdrift.ledger import Ledger, load_ledger
 from tests.alembic_projects.support import build, ini, migrated, scratch, snapshot
 from tests.conftest import _get_server
-from tests.support import TestServer
+from tests.support import TestServer, connect
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +176,25 @@ def test_an_extension_the_scratch_server_lacks_says_where_to_replay_instead(serv
     assert str(caught.value.remedy).startswith("Install pg_trgm on the scratch server")
 
 
+def test_a_role_production_has_is_created_on_the_scratch_server_when_named(server: TestServer) -> None:
+    # Given a migration that grants to a role the scratch server does not have
+    with pytest.raises(MigrationFailed) as caught:
+        replay(ini("grants"), scratch(server))
+    # Then the build says which role, and how to get it
+    assert 'role "pgdrift_case_analysts" does not exist' in str(caught.value)
+    assert "pass --role pgdrift_case_analysts" in str(caught.value.remedy)
+    # When the role is named, pgdrift creates it (NOLOGIN) and the grant is in the ledger
+    built, _ = replay(ini("grants"), scratch(server), roles=["pgdrift_case_analysts", "pgdrift_case_analysts"])
+    assert "table public.reports TO pgdrift_case_analysts" in built.head_snapshot.of_kind("privilege")
+    # ...and a role that already exists is left as it is
+    replay(ini("grants"), scratch(server), roles=["pgdrift_case_analysts"])
+    admin = connect(server.admin_dsn)
+    try:
+        assert admin.run("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'pgdrift_case_analysts'") == [[False]]
+    finally:
+        admin.close()
+
+
 def test_a_missing_extension_control_file_is_read_as_a_missing_extension() -> None:
     from pgdrift.alembic_replay import _failed_migration_remedy
 
@@ -237,3 +256,15 @@ def test_cli_expected_build_on_a_scratch_dsn(server: TestServer, tmp_path, capsy
     loaded = load_ledger(output.read_bytes(), str(output))
     assert loaded.heads == ("b3",) and len(loaded.revisions) == 6
     assert "6 revisions, head b3" in capsys.readouterr().err
+
+
+def test_cli_expected_build_creates_the_named_roles(server: TestServer, tmp_path, capsys) -> None:
+    output = tmp_path / "ledger.json.gz"
+    arguments = ["expected", "build", str(ini("grants")), "-o", str(output), "--quiet"]
+    # Without the role, the embedded replay fails with exit code 2 and names the flag
+    assert main(arguments) == 2
+    assert "pass --role pgdrift_case_analysts" in capsys.readouterr().err
+    # With it, the ledger holds the grant
+    assert main([*arguments, "--role", "pgdrift_case_analysts"]) == 0
+    loaded = load_ledger(output.read_bytes(), str(output))
+    assert "table public.reports TO pgdrift_case_analysts" in loaded.head_snapshot.of_kind("privilege")

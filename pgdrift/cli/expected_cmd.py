@@ -52,6 +52,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help=f"also expose the scratch URL as this environment variable (repeatable; "
         f"${SCRATCH_URL_ENV} is always set), for env.py files that read one",
     )
+    build.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="create this role (NOLOGIN) on the scratch server before the replay, for migrations that "
+        "grant to roles production has (repeatable)",
+    )
     build.add_argument("--quiet", action="store_true", help="no progress on stderr")
     build.set_defaults(func=run)
 
@@ -67,6 +75,7 @@ def run(arguments: argparse.Namespace) -> int:
         pg_version=arguments.pg_version,
         url_env=arguments.url_env,
         progress=progress,
+        roles=arguments.role,
     )
     for warning in stats.warnings:
         print(f"pgdrift: warning: {warning}", file=sys.stderr)
