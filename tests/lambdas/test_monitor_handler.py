@@ -276,6 +276,8 @@ FAILURES: dict[str, tuple[dict[str, Any], Any, str, str]] = {
     "unknown target": ({}, {"target": "staging"}, "config", "unknown target 'staging'"),
     "event not an object": ({}, ["prod"], "config", "reading the invocation event"),
     "corrupt artifact": ({}, {"target": "prod"}, "corrupt_artifact", "not valid (gzip) JSON"),
+    "expected schema of another pgdrift": ({}, {"target": "prod"}, "corrupt_artifact",
+                                           "format_version 1 is not supported (this pgdrift reads 2)"),
     "hung database": ({"port": "silent"}, {"target": "prod"}, "timeout", "no answer from 127.0.0.1"),
 }
 
@@ -294,6 +296,10 @@ def test_failures_alert_monitor_failed_with_reason(world: World, case: str,
         world.secrets.delete_secret(SecretId=world.secret_arn, ForceDeleteWithoutRecovery=True)
     if case == "corrupt artifact":
         world.s3.put_object(Bucket=BUCKET, Key=EXPECTED_KEY, Body=b"\x1f\x8b truncated")
+    if case == "expected schema of another pgdrift":  # written by a pgdrift whose snapshots are format 1
+        document = json.loads(gzip.decompress(world.get(EXPECTED_KEY)))
+        document["format_version"] = 1
+        world.s3.put_object(Bucket=BUCKET, Key=EXPECTED_KEY, Body=gzip.compress(json.dumps(document).encode()))
     try:
         # The hung case gets 7 s of Lambda time left: the connect timeout must fit in it.
         result = world.invoke(event, remaining_ms=7_000 if silent else 60_000)
