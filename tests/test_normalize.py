@@ -8,10 +8,12 @@ from pgdrift.catalog import (
     _privilege_names,
     body_hash,
     build_objects,
+    check_server_version,
     index_predicate,
     normalize_whitespace,
     read_snapshot,
 )
+from pgdrift.catalog.viewdef import unqualify
 from pgdrift.connect import parse_dsn
 from pgdrift.errors import CatalogError
 from pgdrift.registry import BY_NAME
@@ -118,3 +120,45 @@ def test_partial_index_predicates_are_cut_from_the_definition_as_pg_get_expr_pri
 def test_a_partial_index_without_where_is_an_error_not_a_guess() -> None:
     with pytest.raises(CatalogError, match="no WHERE clause"):
         index_predicate("CREATE INDEX i ON public.t USING btree (\"a WHERE b\")")
+
+
+# What PostgreSQL 15 and 18 print for the same views (pg_get_viewdef, search_path pg_catalog,
+# whitespace collapsed), recorded from both servers; tests/test_pg15.py checks the same live.
+PG15_AND_PG18_VIEW_TEXT = [
+    ("SELECT p.id FROM public.t p WHERE (p.b IS NOT NULL);",
+     "SELECT id FROM public.t p WHERE (b IS NOT NULL);"),
+    ("SELECT t.id FROM public.t WHERE ((t.b > 3) AND (t.a ~~ 't.%'::text));",
+     "SELECT id FROM public.t WHERE ((b > 3) AND (a ~~ 't.%'::text));"),
+    ("SELECT t.id FROM public.t WHERE (EXISTS ( SELECT 1 FROM public.u WHERE (u.t_id = t.id)));",
+     "SELECT id FROM public.t WHERE (EXISTS ( SELECT 1 FROM public.u WHERE (u.t_id = t.id)));"),
+    ("SELECT t.id, ( SELECT count(*) AS count FROM public.u WHERE (u.t_id = t.id)) AS n FROM public.t;",
+     "SELECT id, ( SELECT count(*) AS count FROM public.u WHERE (u.t_id = t.id)) AS n FROM public.t;"),
+    ("WITH c AS ( SELECT t.id, t.b FROM public.t WHERE (t.b > 0) ) SELECT c.id FROM c WHERE (c.b < 10);",
+     "WITH c AS ( SELECT t.id, t.b FROM public.t WHERE (t.b > 0) ) SELECT id FROM c WHERE (b < 10);"),
+    ("SELECT s.id FROM ( SELECT t.id, t.b FROM public.t) s WHERE (s.b = 1);",
+     "SELECT id FROM ( SELECT t.id, t.b FROM public.t) s WHERE (b = 1);"),
+    ("SELECT g.g FROM generate_series(1, 3) g(g);", "SELECT g FROM generate_series(1, 3) g(g);"),
+    ("SELECT v.n FROM ( VALUES (1), (2)) v(n);", "SELECT n FROM ( VALUES (1), (2)) v(n);"),
+    ('SELECT "My T".id, "My T".v FROM public."My T";', 'SELECT id, v FROM public."My T";'),
+    ("SELECT t.b, count(*) AS n FROM public.t GROUP BY t.b HAVING (count(*) > 1) ORDER BY t.b;",
+     "SELECT b, count(*) AS n FROM public.t GROUP BY b HAVING (count(*) > 1) ORDER BY b;"),
+    # Printed alike by both, and left alone: a join, a set operation, a whole-row reference.
+    ("SELECT t.id, u.label FROM (public.t JOIN public.u ON ((u.t_id = t.id)));",
+     "SELECT t.id, u.label FROM (public.t JOIN public.u ON ((u.t_id = t.id)));"),
+    ("SELECT t.id FROM public.t UNION SELECT u.x AS id FROM public.u;",
+     "SELECT t.id FROM public.t UNION SELECT u.x AS id FROM public.u;"),
+    ("SELECT row_to_json(t.*) AS j FROM public.t;", "SELECT row_to_json(t.*) AS j FROM public.t;"),
+]
+
+
+@pytest.mark.parametrize(("pg15", "pg18"), PG15_AND_PG18_VIEW_TEXT)
+def test_view_text_of_postgresql_15_reads_as_16_and_later_print_it(pg15: str, pg18: str) -> None:
+    assert unqualify(pg15) == pg18
+    assert unqualify(pg18) == pg18  # the newer form is a fixed point
+
+
+def test_a_server_older_than_14_is_refused_with_its_version() -> None:
+    with pytest.raises(CatalogError) as raised:
+        check_server_version("13.16", 130016, "app")
+    assert "the server runs PostgreSQL 13.16, and pgdrift reads PostgreSQL 14 and later" in str(raised.value)
+    check_server_version("14.0", 140000, "app")  # 14 is read

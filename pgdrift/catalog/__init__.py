@@ -40,6 +40,7 @@ from importlib import resources
 from typing import Any
 
 from pgdrift import model
+from pgdrift.catalog.viewdef import unqualify
 from pgdrift.connect import START_TRANSACTION, ConnectOptions, open_session, translate_error
 from pgdrift.errors import CatalogError, PgDriftError
 from pgdrift.identity import function_key, matches_any, qualify
@@ -195,7 +196,8 @@ def _normalize_index(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _normalize_view(row: dict[str, Any]) -> dict[str, Any]:
-    row["definition"] = normalize_whitespace(row["definition"])
+    definition = normalize_whitespace(row["definition"])
+    row["definition"] = unqualify(definition) if row.pop("qualified_columns") and definition else definition
     return row
 
 
@@ -310,6 +312,15 @@ def _read_server(session: CatalogSession, export: bool) -> tuple[str, int, str, 
     return str(version), int(version_num), str(database), snapshot_id
 
 
+def check_server_version(version: str, version_num: int, database: str) -> None:
+    """Refuse a server older than the catalog queries support, before they fail obscurely."""
+    if version_num < MIN_SERVER_VERSION_NUM:
+        raise CatalogError(
+            f"reading the catalog of database {database!r}: the server runs PostgreSQL {version}, and pgdrift "
+            f"reads PostgreSQL 14 and later (its catalog queries use functions and columns that 13 lacks)",
+            "Upgrade the server (PostgreSQL 13 is out of support), or compare it with another tool")
+
+
 def read_alembic_state(session: CatalogSession, namespace_oids: str) -> model.AlembicState:
     """Read `alembic_version` if present; absence or a missing grant is recorded, not raised."""
     found = session.rows(
@@ -354,6 +365,9 @@ BATCHES: tuple[tuple[str, ...], ...] = (
     ("view", "rule"),
 )
 
+
+#: The oldest server the catalog queries run on (pg_get_function_sqlbody, multiranges: 14).
+MIN_SERVER_VERSION_NUM = 140000
 
 _log = logging.getLogger(__name__)
 _SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
@@ -471,15 +485,17 @@ class SnapshotReader:
 
     def _server_and_snapshot(self, export: bool) -> tuple[str, int, str, str | None]:
         try:
-            return _read_server(self.session, export)
+            server = _read_server(self.session, export)
         except PgDriftError as error:
             if not export:
                 raise
             # A server that cannot export snapshots: read over this connection alone.
             _log.info("pgdrift: cannot export the snapshot (%s); reading over one connection", error)
-        self.session.end()
-        self.session.begin()
-        return _read_server(self.session, export=False)
+            self.session.end()
+            self.session.begin()
+            server = _read_server(self.session, export=False)
+        check_server_version(*server[:3])
+        return server
 
     def _collect(self, current: _Read) -> dict[str, Any]:
         """Parse the answers as they arrive, in whatever order the connections finish."""

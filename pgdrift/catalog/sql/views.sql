@@ -1,9 +1,11 @@
 -- Comments come from a join on pg_description rather than obj_description(), a SQL function
--- called once per row (issue 2 benchmark).
+-- called once per row (issue 2 benchmark). `qualified_columns`: the server is older than 16 and
+-- qualifies every column in view text (the reader rewrites it; see pgdrift.catalog.viewdef).
 SELECT n.nspname AS schema,
        c.relname AS name,
        c.relkind = 'm' AS materialized,
        pg_get_viewdef(c.oid) AS definition,
+       current_setting('server_version_num')::int < 160000 AS qualified_columns,
        coalesce(array(SELECT o FROM unnest(c.reloptions) AS o ORDER BY o), '{}') AS options,
        des.description AS comment
 FROM pg_class AS c

@@ -1,0 +1,146 @@
+"""View definitions printed by PostgreSQL 15 and older, in the form 16 and later print them.
+
+Up to PostgreSQL 15 a view's stored query kept two placeholder range-table entries (OLD and NEW),
+so `pg_get_viewdef` always qualified columns with their relation's name:
+
+    SELECT providers.id, providers.full_name FROM public.providers WHERE (providers.status = ...);
+
+PostgreSQL 16 dropped the placeholders, and a query that reads a single relation (a table, a
+subquery, a function) now prints its columns bare at its top level:
+
+    SELECT id, full_name FROM public.providers WHERE (status = ...);
+
+Nothing else changed, so the same view reads differently on a production server running 15 and
+on a scratch server running 16 or 18. `unqualify` rewrites the first form into the second: when
+the top-level query has exactly one FROM item and no set operation, it drops that item's name
+(its alias, if it has one) from `name.column` references, outside literals and the FROM item
+itself. Anything it does not recognise (joins, several FROM items, UNION, odd tokens) is left as
+it is: at worst a view still reads as altered across the two versions, never the other way
+round, since PostgreSQL 16 never prints a bare column inside a subquery.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A literal, a quoted identifier, a parenthesis, a comma, an upper-case keyword or another word.
+_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[(),]|[A-Za-z_][A-Za-z0-9_$]*|\S""")
+# The clauses that end a FROM list; the deparser prints keywords in upper case, and an
+# upper-case identifier is always quoted, so a bare upper-case word is a keyword.
+_AFTER_FROM = {"WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH", "FOR"}
+_SET_OPERATIONS = {"UNION", "INTERSECT", "EXCEPT"}
+_IDENTIFIER = r'(?:"(?:[^"]|"")*"|[a-z_][a-z0-9_$]*)'
+_FROM_ITEM = re.compile(
+    rf"^(?:ONLY )?(?P<relation>{_IDENTIFIER}(?:\.{_IDENTIFIER})*)(?: (?P<alias>{_IDENTIFIER}))?$")
+_CALL_OR_SUBQUERY = re.compile(rf"^(?:{_IDENTIFIER}(?:\.{_IDENTIFIER})*)?\(")
+_ALIAS_AFTER_PARENTHESIS = re.compile(rf"^ (?P<alias>{_IDENTIFIER})(?:\(.*\))?$")
+
+
+def unqualify(definition: str) -> str:
+    """A pre-16 view definition (whitespace already collapsed) in the 16+ form; see the module."""
+    top = _top_level(definition)
+    if top is None:
+        return definition
+    from_start, from_end = top
+    refname = _refname(definition[from_start:from_end].strip())
+    if refname is None:
+        return definition
+    head = _drop_qualifier(definition[:from_start], refname)
+    tail = _drop_qualifier(definition[from_end:], refname)
+    return head + definition[from_start:from_end] + tail
+
+
+def _top_level(definition: str) -> tuple[int, int] | None:
+    """The span of the single top-level FROM list, or None when there is not exactly one, or the
+    query is a set operation."""
+    depth, start, end, froms = 0, None, None, 0
+    for token in _TOKENS.finditer(definition):
+        text = token.group()
+        if text == "(":
+            depth += 1
+        elif text == ")":
+            depth -= 1
+        elif depth == 0 and text in _SET_OPERATIONS:
+            return None
+        elif depth == 0 and text == "FROM":
+            froms += 1
+            start = token.end()
+        elif depth == 0 and start is not None and end is None and (text in _AFTER_FROM or text == ";"):
+            end = token.start()
+    if froms != 1 or start is None:
+        return None
+    return start, end if end is not None else len(definition)
+
+
+def _refname(item: str) -> str | None:
+    """The name that qualifies columns of a single FROM item, as printed; None for a join, a list
+    of items or anything not recognised."""
+    depth = 0
+    for token in _TOKENS.finditer(item):
+        text = token.group()
+        depth += {"(": 1, ")": -1}.get(text, 0)
+        if depth == 0 and (text == "," or text == "JOIN"):
+            return None
+    if _CALL_OR_SUBQUERY.match(item):
+        closing = _matching_parenthesis(item, item.index("("))
+        if closing is None:
+            return None
+        inner = item[item.index("(") + 1:closing].lstrip()
+        if item.startswith("(") and not inner.startswith(("SELECT", "WITH", "VALUES")):
+            return None  # a parenthesized join
+        alias = _ALIAS_AFTER_PARENTHESIS.match(item[closing + 1:])
+        return alias.group("alias") if alias else None
+    match = _FROM_ITEM.match(item)
+    if match is None:
+        return None
+    if match.group("alias"):
+        return match.group("alias")
+    return _split_last(match.group("relation"))
+
+
+def _matching_parenthesis(text: str, opening: int) -> int | None:
+    depth = 0
+    for token in _TOKENS.finditer(text, opening):
+        if token.group() == "(":
+            depth += 1
+        elif token.group() == ")":
+            depth -= 1
+            if depth == 0:
+                return token.start()
+    return None
+
+
+def _split_last(qualified: str) -> str:
+    """The last part of `schema.name` as printed (quoted or not)."""
+    parts = re.findall(_IDENTIFIER, qualified)
+    return parts[-1]
+
+
+def _drop_qualifier(text: str, refname: str) -> str:
+    """`refname.column` -> `column` outside literals, quoted identifiers and subqueries (where
+    PostgreSQL 16 still qualifies, outer references included); `refname.*` stays."""
+    out: list[str] = []
+    position = 0
+    prefix = refname + "."
+    levels: list[bool] = []  # one per open parenthesis: does it hold a subquery?
+    previous = ""
+    for token in _TOKENS.finditer(text):
+        start, value = token.start(), token.group()
+        if value == "(":
+            levels.append(False)
+        elif value == ")" and levels:
+            levels.pop()
+        elif previous == "(" and value in ("SELECT", "WITH", "VALUES") and levels:
+            levels[-1] = True
+        previous = value
+        if value != refname or any(levels):
+            continue
+        if not text.startswith(prefix, start) or text.startswith(prefix + "*", start):
+            continue
+        before = text[start - 1] if start else " "
+        if before == "." or before.isalnum() or before in '_$"':
+            continue
+        out.append(text[position:start])
+        position = start + len(prefix)
+    out.append(text[position:])
+    return "".join(out)
