@@ -183,6 +183,14 @@ def test_pg16_and_pg18_agree(pg16: TestServer, pg18: TestServer) -> None:
     assert on16.fingerprint == on18.fingerprint
 
 
+def test_expressions_read_the_same_on_pg16_and_pg18(pg16: TestServer, pg18: TestServer) -> None:
+    script = Path("tests/fixtures/expressions.sql").read_text(encoding="utf-8")
+    on16 = read_snapshot(parse_dsn(pg16.create_database(script)))
+    on18 = read_snapshot(parse_dsn(pg18.create_database(script)))
+    assert len(on16.of_kind("column")) == 30 and len(on16.of_kind("policy")) == 2
+    assert on16.fingerprint == on18.fingerprint
+
+
 def test_round_trip_is_exact(server: TestServer, tmp_path: Path) -> None:
     _, snapshot = all_kinds(server)
     text = snapshot_io.dumps(snapshot)

@@ -125,6 +125,17 @@ def test_an_app_like_schema_reads_the_same_on_15_as_on_18(pg15: TestServer, pg18
     assert snapshot_15.fingerprint == snapshot_18.fingerprint
 
 
+def test_expressions_read_the_same_on_15_as_on_18(pg15: TestServer, pg18: TestServer) -> None:
+    # Defaults, checks, generated columns, index expressions, trigger WHEN, policies with
+    # subqueries, partition bounds, SQL-standard function bodies: every other deparser
+    script = Path("tests/fixtures/expressions.sql").read_text(encoding="utf-8")
+    snapshot_15 = read_snapshot(parse_dsn(pg15.create_database(script)))
+    snapshot_18 = read_snapshot(parse_dsn(pg18.create_database(script)))
+    assert len(snapshot_15.of_kind("column")) == 30
+    assert analyze(snapshot_15, snapshot_18) == []
+    assert snapshot_15.fingerprint == snapshot_18.fingerprint
+
+
 def test_the_all_kinds_fixture_reads_the_same_on_15_as_on_18(pg15: TestServer, pg18: TestServer) -> None:
     # The reader's own fixture, without pgvector (Debian's 15 does not have it)
     sql = Path("tests/fixtures/all_kinds.sql").read_text(encoding="utf-8")
