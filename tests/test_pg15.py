@@ -19,6 +19,7 @@ from pgdrift.connect import parse_dsn
 from pgdrift.drift import analyze
 from pgdrift.embedded import start_embedded
 from tests.support import TestServer, connect
+from tests.test_least_privilege import PASSWORD, create_monitor_role, without_monitor_grants
 
 PG15_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -144,3 +145,17 @@ def test_the_all_kinds_fixture_reads_the_same_on_15_as_on_18(pg15: TestServer, p
     snapshot_18 = read_snapshot(parse_dsn(pg18.create_database(sql)))
     assert len(snapshot_15.of_kind("view")) == 2 and len(snapshot_15.of_kind("rule")) == 2
     assert analyze(snapshot_15, snapshot_18) == []
+
+
+def test_the_monitoring_role_sees_everything_on_15(pg15: TestServer) -> None:
+    # Given the fixture on 15 and a role made by `pgdrift grant-sql` (the SQL must run on 15 too)
+    sql = Path("tests/fixtures/all_kinds.sql").read_text(encoding="utf-8")
+    sql = sql.replace("CREATE EXTENSION vector;\n", "").replace("    embedding vector(3),\n", "")
+    dsn = pg15.create_database(sql)
+    database = parse_dsn(dsn).database
+    role = create_monitor_role(pg15, database, ["public", "billing"], alembic=True)
+    # When it takes the snapshot over TCP with its password
+    as_monitor = read_snapshot(parse_dsn(pg15.dsn_for(database, user=role, password=PASSWORD, tcp=True)))
+    # Then it sees what the superuser sees, its own grants aside
+    assert without_monitor_grants(as_monitor) == without_monitor_grants(read_snapshot(parse_dsn(dsn)))
+    assert as_monitor.meta.alembic.revisions == ("20260115_0200",)
