@@ -17,6 +17,7 @@ from pgdrift.errors import (
     CatalogError,
     ConfigError,
     ConnectError,
+    LockTimeout,
     PermissionDenied,
     PgDriftError,
     QueryTimeout,
@@ -239,7 +240,7 @@ def _translate_server_error(code: str, message: str, operation: str, options: Co
         return QueryTimeout(f"{operation}: cancelled by statement_timeout ({options.statement_timeout_ms} ms)",
                             "Raise statement_timeout or check for a busy server")
     if code == "55P03":
-        return QueryTimeout(f"{operation}: lock_timeout ({options.lock_timeout_ms} ms) expired while a "
+        return LockTimeout(f"{operation}: lock_timeout ({options.lock_timeout_ms} ms) expired while a "
                             "DDL (a migration?) held a lock on the objects being read",
                             "Retry after the migration finishes; pgdrift never waits longer than lock_timeout")
     if code.startswith("08") or code in ("57P01", "57P03"):

@@ -50,6 +50,12 @@ class QueryTimeout(PgDriftError):
     category = "timeout"
 
 
+class LockTimeout(QueryTimeout):
+    """A DDL (a migration) held a lock on what the snapshot reads for longer than lock_timeout."""
+
+    category = "lock"
+
+
 class CatalogError(PgDriftError):
     """A catalog query failed for another reason."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -40,11 +41,13 @@ from pgdrift.catalog import (
 )
 from pgdrift.config import DriftConfig
 from pgdrift.connect import ConnectOptions
-from pgdrift.errors import ArtifactError, ConfigError, PgDriftError, QueryTimeout, SnapshotFormatError
+from pgdrift.errors import ArtifactError, ConfigError, LockTimeout, PgDriftError, QueryTimeout, SnapshotFormatError
 from pgdrift.model import Snapshot
 from pgdrift.report import Report
 from pgdrift.settings import DbCredentials, MonitorSettings, Target
 from pgdrift.store import RunRecord, console_url, latest_key, report_key, run_record_key, snapshot_key
+
+_log = logging.getLogger(__name__)
 
 MODES = ("check", "snapshot")
 #: Time kept back from the database for storing, alerting and returning (milliseconds).
@@ -147,6 +150,31 @@ def read_within(options: ConnectOptions, read: ReadOptions, budget_ms: int) -> S
     finally:
         watchdog.cancel()
         reader.close()
+
+
+#: Pauses (seconds) before reading again when a DDL held a lock past lock_timeout: a deploy's
+#: migration usually holds its locks for seconds, and a scheduled run that meets one should see
+#: the schema once it is done, not page anyone with "monitor failed".
+LOCK_RETRY_PAUSES_S = (2.0, 5.0, 10.0, 20.0)
+
+
+def read_patiently(options: ConnectOptions, read: ReadOptions, context: RunContext) -> tuple[Snapshot, int]:
+    """`read_within`, read again after a pause each time a DDL's lock outlasted lock_timeout, while
+    the Lambda has time for the pause and another read; then the lock error, saying how long it
+    waited. Returns the snapshot and how many reads met a lock."""
+    started = time.monotonic()
+    for attempt, pause in enumerate((*LOCK_RETRY_PAUSES_S, None)):
+        try:
+            return read_within(options, read, context.remaining_ms() - RESERVE_MS), attempt
+        except LockTimeout as error:
+            left_ms = context.remaining_ms() - RESERVE_MS - (pause or 0) * 1000
+            if pause is None or left_ms < MIN_DATABASE_BUDGET_MS + options.lock_timeout_ms:
+                waited = time.monotonic() - started
+                raise LockTimeout(f"{error.args[0]}; read {attempt + 1} time(s) over {waited:.0f} s, the lock "
+                                  "was held each time", error.remedy) from None
+            _log.warning("pgdrift: a DDL held a lock on the schema (%s); reading again in %.0f s", error, pause)
+            time.sleep(pause)
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
 def read_options(target: Target) -> ReadOptions:
@@ -312,7 +340,7 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
     credentials = fetch_credentials(target)
     remaining_ms = context.remaining_ms()
     options = connect_options(credentials, target, remaining_ms)
-    live = read_within(options, read_options(target), remaining_ms - RESERVE_MS)
+    live, lock_waits = read_patiently(options, read_options(target), context)
     snapshot_ms = int((time.monotonic() - started) * 1000)
     key, created = store_snapshot(store, live)
     if request.mode == "snapshot":
@@ -332,7 +360,8 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
         alert = _publish_report(store, publisher, committed, report, target.name, context, reports["html"])
     body = report_json(report) | {"s3": {"snapshot": key, "snapshot_created": created, "record": record_key,
                                          "reports": reports}, "alert": alert}
-    return RunResult(ok=True, body=body, record=record, alert=alert, metrics=_metrics(report, snapshot_ms))
+    return RunResult(ok=True, body=body, record=record, alert=alert,
+                     metrics=_metrics(report, snapshot_ms) | {"LockWaits": lock_waits})
 
 
 def _publish_report(store: Store, publisher: Publisher | None, committed: Committed, report: Report,

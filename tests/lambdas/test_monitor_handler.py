@@ -28,13 +28,14 @@ from pgdrift.connect import parse_dsn
 from pgdrift.errors import ConfigError
 from pgdrift.settings import parse_settings
 from tests.lambdas.conftest import FakeContext
-from tests.support import TestServer, execute
+from tests.support import TestServer, connect, execute
 
 SCHEMA = """
 CREATE TABLE providers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, npi text NOT NULL UNIQUE,
                         full_name text NOT NULL);
 CREATE TABLE licenses (id bigint PRIMARY KEY, provider_id bigint NOT NULL REFERENCES providers (id),
                        state char(2) NOT NULL);
+CREATE INDEX providers_full_name ON providers (full_name);  -- its definition is read with a lock
 """
 BUCKET = "pgdrift-history"
 EXPECTED_KEY = "expected/prod/snapshot.json.gz"
@@ -322,6 +323,64 @@ def test_failures_alert_monitor_failed_with_reason(world: World, case: str,
     assert world.password not in captured.out + captured.err
     assert world.password not in world.all_text()
     assert "monitor failed" in captured.out
+
+
+class MigrationLock:
+    """A migration in progress: ACCESS EXCLUSIVE on providers, held for `seconds` (or until closed)."""
+
+    def __init__(self, dsn: str, seconds: float | None) -> None:
+        self.connection = connect(dsn)
+        self.connection.run("BEGIN")
+        self.connection.run("LOCK TABLE providers IN ACCESS EXCLUSIVE MODE")
+        self.timer = threading.Timer(seconds, self.release) if seconds is not None else None
+        if self.timer is not None:
+            self.timer.start()
+
+    def release(self) -> None:
+        with contextlib.suppress(Exception):
+            self.connection.run("ROLLBACK")
+            self.connection.close()
+
+
+def test_a_migration_holding_a_lock_is_waited_out_not_reported_as_a_failure(
+        world: World, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    from pgdrift import monitor
+
+    monkeypatch.setattr(monitor, "LOCK_RETRY_PAUSES_S", (0.5, 0.5, 0.5))
+    # Given a migration that holds its lock for longer than lock_timeout (1 s), then finishes
+    lock = MigrationLock(world.dsn, seconds=1.8)
+    try:
+        # When the scheduled run meets it
+        result = world.invoke({"target": "prod"})
+    finally:
+        lock.release()
+    # Then the run reads again once the lock is gone: no failure, no alert, the wait is counted
+    assert result["status"] == "clean", result.get("error")
+    assert world.messages() == []
+    output = capfd.readouterr().out
+    assert "a DDL held a lock on the schema" in output and "reading again in 0 s" in output
+    assert '"LockWaits"' in output and "monitor failed" not in output
+
+
+def test_a_lock_held_past_the_lambda_s_time_is_a_lock_failure_that_says_how_long(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgdrift import monitor
+
+    monkeypatch.setattr(monitor, "LOCK_RETRY_PAUSES_S", (0.3,))
+    # Given a migration that does not finish while the monitor runs
+    lock = MigrationLock(world.dsn, seconds=None)
+    try:
+        result = world.invoke({"target": "prod"})
+    finally:
+        lock.release()
+    # Then it fails as a lock, after reading twice, and alerts once with the remedy
+    assert result["status"] == "failed"
+    assert result["error"]["category"] == "lock"
+    assert "lock_timeout (1000 ms) expired while a DDL (a migration?) held a lock" in result["error"]["reason"]
+    assert "read 2 time(s) over" in result["error"]["reason"]
+    assert "Retry after the migration finishes" in result["error"]["remedy"]
+    (envelope,) = world.messages()
+    assert attributes(envelope)["status"] == "failed"
 
 
 def test_broken_settings_answer_and_alert_without_crashing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
