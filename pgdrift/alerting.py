@@ -7,7 +7,12 @@ Policy (issue 5):
 - "reminder" every N hours while drift persists, if the target's policy asks (off by default);
 - "failed" on any error, with the reason and the remedy, so silence always means healthy; a
   failure of the same category is not repeated every run (it is, after the reminder interval);
-- a retried invocation (same run id) never alerts twice, and neither does an unchanged result.
+- a retried invocation (same run id) never alerts twice, and neither does an unchanged result;
+- findings that a pending migration explains, and "behind head", are held back while every
+  migration that explains them was first seen pending less than the grace period ago (a deploy in
+  progress: CI uploaded the ledger, the migration runs in a few minutes). Only findings the last
+  state does not know are held, and none on a target's first run (those migrations may have been
+  pending for weeks). They are in every report all the same.
 
 The state is stored per target and written with a compare-and-swap (see `pgdrift.aws.s3`).
 The `Notification` is the message contract between the monitor and the notifiers (SNS email
@@ -39,6 +44,8 @@ class Outcome:
 
     findings: Mapping[str, str] = field(default_factory=dict)
     failure: str | None = None  # error category (see pgdrift.errors), None on success
+    #: identity -> the pending revisions that explain it (see `pending_explanations`)
+    pending: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,8 @@ class AlertState:
     last_alert_at: str | None = None
     last_alert_status: str | None = None
     failure: str | None = None
+    #: pending revision -> when a run first saw it pending (None: already pending on the first run)
+    pending_since: dict[str, str | None] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, indent=1) + "\n"
@@ -71,6 +80,7 @@ class Decision:
     new: tuple[str, ...]  # identities new (or with a changed severity) since the last alert
     cleared: tuple[str, ...]  # identities gone since the last alert
     state: AlertState
+    held: tuple[str, ...] = ()  # identities held back: their pending migrations are in the grace period
 
 
 def alerting_findings(report: Report, min_severity: str = "low") -> dict[str, str]:
@@ -84,6 +94,20 @@ def alerting_findings(report: Report, min_severity: str = "low") -> dict[str, st
         heads = ",".join(migrations.head_revisions)
         findings[f"migrations|{migrations.state}||{heads}"] = MIGRATION_STATE_SEVERITY
     return findings
+
+
+def pending_explanations(report: Report) -> dict[str, tuple[str, ...]]:
+    """Alerting identities that pending migrations explain: each finding a pending migration
+    accounts for, and the "behind head" state (explained by all of them)."""
+    migrations = report.migrations
+    if migrations is None or not migrations.pending:
+        return {}
+    explained: dict[str, tuple[str, ...]] = {
+        change.identity: (change.migration,) for change in report.active_changes
+        if change.cause == "pending_migration" and change.migration is not None}
+    heads = ",".join(migrations.head_revisions)
+    explained[f"migrations|{migrations.state}||{heads}"] = tuple(item.revision for item in migrations.pending)
+    return explained
 
 
 def _hours_since(moment: str | None, now: datetime) -> float:
@@ -116,17 +140,41 @@ def _decide_success(previous: AlertState | None, current: Mapping[str, str], now
     return None
 
 
+def _pending_since(previous: AlertState | None, outcome: Outcome, now: datetime) -> dict[str, str | None]:
+    """When each currently pending revision was first seen pending."""
+    if outcome.failure is not None:
+        return dict(previous.pending_since) if previous is not None else {}
+    revisions = sorted({revision for revisions in outcome.pending.values() for revision in revisions})
+    if previous is None:
+        return dict.fromkeys(revisions)  # pending for who knows how long: no grace
+    return {revision: previous.pending_since.get(revision, now.isoformat()) for revision in revisions}
+
+
+def _held(previous: AlertState | None, outcome: Outcome, since: Mapping[str, str | None], now: datetime,
+          grace_hours: float) -> set[str]:
+    """New identities whose every explaining migration is still in its grace period."""
+    if grace_hours <= 0 or outcome.failure is not None:
+        return set()
+    before = previous.findings if previous is not None else {}
+    fresh = {revision for revision, seen in since.items()
+             if seen is not None and _hours_since(seen, now) < grace_hours}
+    return {identity for identity, revisions in outcome.pending.items()
+            if identity in outcome.findings and identity not in before and set(revisions) <= fresh}
+
+
 def decide(previous: AlertState | None, outcome: Outcome, run_id: str, now: datetime,
-           reminder_hours: float = 0.0) -> Decision:
+           reminder_hours: float = 0.0, grace_hours: float = 0.0) -> Decision:
     """The alert (if any) for this run and the state to store, given the stored state."""
     if previous is not None and previous.last_run_id == run_id:
         return Decision(alert=None, new=(), cleared=(), state=previous)  # a retried invocation
     before = previous.findings if previous is not None else {}
+    since = _pending_since(previous, outcome, now)
+    held = _held(previous, outcome, since, now, grace_hours)
     if outcome.failure is not None:
         alert = _decide_failure(previous, outcome, now, reminder_hours)
         current = dict(before)  # a failed run learns nothing about the schema
     else:
-        current = dict(outcome.findings)
+        current = {identity: severity for identity, severity in outcome.findings.items() if identity not in held}
         alert = _decide_success(previous, current, now, reminder_hours)
     new = tuple(sorted(key for key, severity in current.items() if before.get(key) != severity))
     cleared = tuple(sorted(before.keys() - current.keys()))
@@ -138,8 +186,10 @@ def decide(previous: AlertState | None, outcome: Outcome, run_id: str, now: date
         last_alert_at=now.isoformat() if alerted else (previous.last_alert_at if previous else None),
         last_alert_status=alert if alerted else (previous.last_alert_status if previous else None),
         failure=outcome.failure,
+        pending_since=since,
     )
-    return Decision(alert=alert, new=new if outcome.failure is None else (), cleared=cleared, state=state)
+    return Decision(alert=alert, new=new if outcome.failure is None else (), cleared=cleared, state=state,
+                    held=tuple(sorted(held)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from pgdrift.alerting import (
     decide,
     notify_failure,
     notify_report,
+    pending_explanations,
 )
 from pgdrift.catalog import (
     DEFAULT_EXCLUDE_OBJECTS,
@@ -260,7 +261,8 @@ def commit_decision(store: Store, target: Target, outcome: Outcome, context: Run
     """Decide and store the alert state with compare-and-swap; a lost race re-reads and re-decides."""
     for _ in range(STATE_WRITE_ATTEMPTS):
         previous, etag = store.read_state(target.name)
-        decision = decide(previous, outcome, context.run_id, context.now, target.alert.reminder_hours)
+        decision = decide(previous, outcome, context.run_id, context.now, target.alert.reminder_hours,
+                          target.alert.pending_grace_minutes / 60)
         if decision.state == previous:
             return Committed(decision, previous, None)
         written = store.write_state(target.name, decision.state, etag)
@@ -355,8 +357,12 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
     record_key = write_record(store, record)
     alert = None
     if request.notify:
-        committed = commit_decision(store, target, Outcome(alerting_findings(report, target.alert.min_severity)),
-                                    context)
+        outcome = Outcome(alerting_findings(report, target.alert.min_severity), pending=pending_explanations(report))
+        committed = commit_decision(store, target, outcome, context)
+        if committed.decision.held:
+            _log.info("pgdrift: %d finding(s) of migrations pending for less than %g min held back: %s",
+                      len(committed.decision.held), target.alert.pending_grace_minutes,
+                      ", ".join(committed.decision.held))
         alert = _publish_report(store, publisher, committed, report, target.name, context, reports["html"])
     body = report_json(report) | {"s3": {"snapshot": key, "snapshot_created": created, "record": record_key,
                                          "reports": reports}, "alert": alert}

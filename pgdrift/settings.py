@@ -47,6 +47,8 @@ _REMEDY = f"Fix {contract.ENV_TARGETS} in the stack configuration (see the READM
 class AlertPolicy:
     reminder_hours: float = 0.0  # 0 = no reminders while drift persists
     min_severity: str = "low"  # findings below this severity never alert
+    #: how long a newly pending migration's findings wait before they alert (a deploy in progress)
+    pending_grace_minutes: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -113,25 +115,26 @@ def _boolean(value: Any, where: str, name: str) -> bool:
     return value
 
 
-def _hours(value: Any, where: str) -> float:
+def _non_negative(value: Any, where: str, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ConfigError(f"{_field(where, 'alert.reminder_hours')} must be a number >= 0 (got {value!r})",
-                          _REMEDY)
+        raise ConfigError(f"{_field(where, name)} must be a number >= 0 (got {value!r})", _REMEDY)
     return float(value)
 
 
 def parse_alert_policy(value: Any, where: str, default_reminder_hours: float) -> AlertPolicy:
     if value is None:
         return AlertPolicy(reminder_hours=default_reminder_hours)
-    if not isinstance(value, dict) or set(value) - {"reminder_hours", "min_severity"}:
-        raise ConfigError(f"{_field(where, 'alert')} must be an object with reminder_hours and/or "
-                          f"min_severity (got {value!r})", _REMEDY)
+    if not isinstance(value, dict) or set(value) - {"reminder_hours", "min_severity", "pending_grace_minutes"}:
+        raise ConfigError(f"{_field(where, 'alert')} must be an object with reminder_hours, min_severity "
+                          f"and/or pending_grace_minutes (got {value!r})", _REMEDY)
     severity = value.get("min_severity", "low")
     if severity not in SEVERITIES:
         raise ConfigError(f"{_field(where, 'alert.min_severity')} must be one of {', '.join(SEVERITIES)} "
                           f"(got {severity!r})", _REMEDY)
-    return AlertPolicy(reminder_hours=_hours(value.get("reminder_hours", default_reminder_hours), where),
-                       min_severity=severity)
+    reminder = value.get("reminder_hours", default_reminder_hours)
+    grace = value.get("pending_grace_minutes", AlertPolicy.pending_grace_minutes)
+    return AlertPolicy(reminder_hours=_non_negative(reminder, where, "alert.reminder_hours"), min_severity=severity,
+                       pending_grace_minutes=_non_negative(grace, where, "alert.pending_grace_minutes"))
 
 
 def parse_tls(value: Any, allow_plaintext: bool, where: str, default_ca_bundle: str | None) -> Tls:

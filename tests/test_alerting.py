@@ -16,6 +16,7 @@ from pgdrift.alerting import (
     decide,
     notify_failure,
     notify_report,
+    pending_explanations,
 )
 from pgdrift.errors import AuthenticationError, PgDriftError
 from pgdrift.report import Change, MigrationStatus, PendingMigration, Report, Side, Waiver
@@ -178,3 +179,90 @@ def test_identities_read_as_words() -> None:
     assert describe_identity(A) == "altered column public.providers.npi (type)"
     assert describe_identity(B) == "unexpected index public.providers_tmp_idx"
     assert describe_identity("migrations|behind||b2") == "migrations behind (head b2)"
+
+
+# A deploy in progress: CI uploaded the ledger with migration r9, which adds table sessions; the
+# database has not run it yet. P is the finding r9 explains, M "behind head", X out-of-band drift.
+P = "table|missing|public.sessions|"
+M = "migrations|behind||r9"
+X = "index|unexpected|public.hand_made_idx|"
+BEHIND = {P: "critical", M: "medium"}
+EXPLAINED = {P: ("r9",), M: ("r9",)}
+GRACE_HOURS = 1.0
+
+
+def deploy_run(previous: AlertState | None, findings: dict[str, str], minutes: float,
+               pending: dict[str, tuple[str, ...]] | None = None, run_id: str = "r2"):
+    return decide(previous, Outcome(findings, pending=EXPLAINED if pending is None else pending), run_id,
+                  T0 + timedelta(minutes=minutes), 0.0, GRACE_HOURS)
+
+
+def test_a_migration_first_seen_pending_is_held_back_for_the_grace_period_then_alerts() -> None:
+    clean = decide(None, Outcome({}), "r1", T0, 0.0, GRACE_HOURS).state
+    # Five minutes after the merge: out-of-band drift alerts at once, the pending migration's
+    # finding and "behind head" are held back
+    held = deploy_run(clean, {**BEHIND, X: "medium"}, minutes=5)
+    assert held.alert == "drift" and held.new == (X,)
+    assert held.held == (M, P)
+    assert held.state.findings == {X: "medium"}
+    assert held.state.pending_since == {"r9": (T0 + timedelta(minutes=5)).isoformat()}
+    # Forty minutes later, still pending: still held, nothing new
+    later = deploy_run(held.state, {**BEHIND, X: "medium"}, minutes=45, run_id="r3")
+    assert later.alert is None and later.held == (M, P)
+    # Past the hour since it was first seen: it alerts, as new
+    overdue = deploy_run(later.state, {**BEHIND, X: "medium"}, minutes=70, run_id="r4")
+    assert overdue.alert == "drift" and overdue.new == (M, P) and overdue.held == ()
+
+
+def test_a_migration_applied_within_the_grace_period_never_alerts() -> None:
+    clean = decide(None, Outcome({}), "r1", T0, 0.0, GRACE_HOURS).state
+    held = deploy_run(clean, BEHIND, minutes=5)
+    assert held.alert is None and held.held == (M, P)
+    applied = deploy_run(held.state, {}, minutes=12, pending={}, run_id="r3")
+    assert applied.alert is None
+    assert applied.state.pending_since == {} and applied.state.status == "clean"
+
+
+def test_on_a_target_s_first_run_pending_migrations_alert_at_once() -> None:
+    # Nobody knows how long they have been pending (the seed report: 16 days)
+    decision = deploy_run(None, BEHIND, minutes=0, run_id="r1")
+    assert decision.alert == "drift" and decision.new == (M, P) and decision.held == ()
+    assert decision.state.pending_since == {"r9": None}
+    # ...and they are never held later either
+    assert deploy_run(decision.state, BEHIND, minutes=5).held == ()
+
+
+def test_a_finding_already_alerted_is_never_held_back() -> None:
+    # A state written before pending migrations were tracked already holds P: holding it now
+    # would read as "resolved"
+    before = AlertState(status="drift", findings=dict(BEHIND), last_run_id="r1")
+    decision = deploy_run(before, BEHIND, minutes=5)
+    assert decision.alert is None and decision.held == () and decision.state.findings == BEHIND
+
+
+def test_without_a_grace_period_nothing_is_held() -> None:
+    clean = decide(None, Outcome({}), "r1", T0).state
+    decision = decide(clean, Outcome(BEHIND, pending=EXPLAINED), "r2", T0 + timedelta(minutes=5))
+    assert decision.alert == "drift" and decision.held == ()
+
+
+def test_a_state_file_from_before_pending_tracking_still_loads() -> None:
+    stored = json.dumps({"status": "clean", "findings": {}, "last_run_id": "r1", "last_alert_at": None,
+                         "last_alert_status": None, "failure": None})
+    assert AlertState.from_json(stored).pending_since == {}
+
+
+def test_pending_explanations_name_the_migrations_behind_each_alerting_identity() -> None:
+    changes = (Change(kind="table", change="missing", object="public.sessions", severity="critical",
+                      cause="pending_migration", migration="r9"),
+               Change(kind="index", change="unexpected", object="public.hand_made_idx", severity="medium",
+                      cause="out_of_band"))
+    pending = (PendingMigration(revision="r8", date=None, message="a"), PendingMigration(revision="r9", date=None,
+                                                                                          message="b"))
+    behind = MigrationStatus(live_revisions=("r7",), head_revisions=("r9",), state="behind", pending=pending)
+    report = _report(changes, behind)
+    assert pending_explanations(report) == {"table|missing|public.sessions|": ("r9",),
+                                            "migrations|behind||r9": ("r8", "r9")}
+    # and every identity it names is one alerting_findings reports
+    assert pending_explanations(report).keys() <= alerting_findings(report).keys()
+    assert pending_explanations(_report(changes)) == {}

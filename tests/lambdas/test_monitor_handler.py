@@ -498,7 +498,11 @@ def test_settings_are_typed_with_tls_verified_by_default() -> None:
     target = settings.target("prod")
     assert (target.tls.sslmode, target.tls.ca_bundle) == ("verify-full", "/opt/rds.pem")
     assert target.alert.reminder_hours == 12.0 and target.alert.min_severity == "low"
+    assert target.alert.pending_grace_minutes == 60.0
     assert settings.topic_arn is None
+    tuned = parse_settings(_settings([{"name": "prod", "secret_arn": "arn:x", "allow_plaintext": True,
+                                       "alert": {"pending_grace_minutes": 0}}]))
+    assert tuned.target("prod").alert.pending_grace_minutes == 0.0
 
 
 @pytest.mark.parametrize(("targets", "extra", "message"), [
@@ -507,6 +511,8 @@ def test_settings_are_typed_with_tls_verified_by_default() -> None:
     ([{"name": "prod"}], {}, r"\[0\] \(prod\)\.secret_arn must be a non-empty string"),
     ([{"name": "prod", "secret_arn": "a", "allow_plaintext": True, "alert": {"min_severity": "urgent"}}], {},
      "alert.min_severity must be one of"),
+    ([{"name": "prod", "secret_arn": "a", "allow_plaintext": True, "alert": {"pending_grace_minutes": -5}}], {},
+     r"\(prod\)\.alert\.pending_grace_minutes must be a number >= 0 \(got -5\)"),
     ([{"name": "pr/od", "secret_arn": "a", "allow_plaintext": True}], {}, "may hold only letters"),
     ([{"name": "p", "secret_arn": "a", "allow_plaintext": True, "colour": 1}], {}, "unknown field"),
     ([{"name": "p", "secret_arn": "a", "allow_plaintext": True}] * 2, {}, "appears twice"),
@@ -530,3 +536,42 @@ def test_missing_bucket_and_bad_json_are_named() -> None:
                                                         "allow_plaintext": True}])})
     with pytest.raises(ConfigError, match="PGDRIFT_TARGETS: not valid JSON"):
         parse_settings({"PGDRIFT_TARGETS": "[{", "PGDRIFT_BUCKET": "b"})
+
+
+def test_a_deploy_in_progress_is_held_back_for_the_grace_period(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgdrift import ledger as ledger_module
+    from tests.alembic_projects.support import build, migrated
+
+    live = migrated(world.server, "linear", "l002")
+    database = parse_dsn(live).database
+    execute(live, f"GRANT SELECT ON alembic_version TO {world.role}")
+    try:
+        # Given a database at revision l002 that the monitor has seen clean
+        world.set_secret(dbname=database)
+        as_monitor = world.server.dsn_for(database, user=world.role, password=world.password, tcp=True)
+        world.s3.put_object(Bucket=BUCKET, Key=EXPECTED_KEY,
+                            Body=gzip.compress(snapshot_io.dumps(read_snapshot(parse_dsn(as_monitor))).encode()))
+        assert world.invoke({"target": "prod"})["status"] == "clean"
+        # When CI uploads the ledger of a merge that adds l003 and l004, before the deploy runs them
+        world.s3.put_object(Bucket=BUCKET, Key=EXPECTED_KEY,
+                            Body=ledger_module.dumps(build(world.server, "linear")))
+        behind = world.invoke({"target": "prod"})
+        # Then the run reports the pending migrations but holds the alert back
+        assert behind["status"] == "drift" and behind["migrations"]["state"] == "behind"
+        assert behind["alert"] is None and world.messages() == []
+        # ...until they have been pending for longer than the grace period
+        targets = json.loads(os.environ["PGDRIFT_TARGETS"])
+        targets[0]["alert"]["pending_grace_minutes"] = 0.001
+        monkeypatch.setenv("PGDRIFT_TARGETS", json.dumps(targets))
+        from lambdas.monitor import handler
+
+        handler.runtime.cache_clear()
+        time.sleep(0.1)
+        overdue = world.invoke({"target": "prod"})
+        assert overdue["alert"] == "drift"
+        (envelope,) = world.messages()
+        assert attributes(envelope)["status"] == "drift"
+        assert "l004" in envelope["Message"]
+    finally:
+        world.server.drop_database(database)
