@@ -36,6 +36,8 @@ VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
 ROUTE_TABLE_ID = re.compile(r"^rtb-[0-9a-f]{8,17}$")
+# A table name, optionally schema-qualified, as Alembic names its version table.
+VERSION_TABLE = re.compile(r"^([A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*$")
 PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8,17}$")
 AVAILABILITY_ZONE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$")
 CIDR = re.compile(r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")
@@ -74,6 +76,7 @@ class Target:
     allow_plaintext: bool
     alert: Mapping[str, Any]
     assume_role_arn: str | None
+    version_table: str | None = None  # Alembic's version table when not alembic_version
 
 
 @dataclass(frozen=True)
@@ -337,7 +340,7 @@ def _read_mapping(value: Any, path: str) -> Mapping[str, Any]:
 
 TARGET_KEYS = ("name", "secret_arn", "vpc_id", "subnet_ids", "db_security_group_id", "port", "schedule",
                "schemas", "expected_key", "severity_overrides", "waivers", "tls", "allow_plaintext", "alert",
-               "assume_role_arn")
+               "assume_role_arn", "version_table")
 
 
 def _read_target(value: Any, path: str) -> Target:
@@ -366,6 +369,7 @@ def _read_target(value: Any, path: str) -> Target:
         allow_plaintext=reader.boolean("allow_plaintext", False),
         alert=_read_mapping(reader.raw("alert", {}), reader.child("alert")),
         assume_role_arn=reader.string("assume_role_arn", ROLE_ARN, required=False),
+        version_table=reader.string("version_table", VERSION_TABLE, required=False),
     )
 
 

@@ -63,6 +63,8 @@ def target_settings(target: Target) -> dict[str, Any]:
         entry["alert"] = dict(target.alert)
     if target.assume_role_arn:
         entry["assume_role_arn"] = target.assume_role_arn
+    if target.version_table:
+        entry["version_table"] = target.version_table
     if target.severity_overrides:
         entry["severity_overrides"] = [dict(rule) for rule in target.severity_overrides]
     if target.waivers:

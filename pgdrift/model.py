@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,10 @@ except ImportError:  # pragma: no cover - an optional speed-up
     orjson = None  # type: ignore[assignment]
 
 FORMAT_VERSION = 2  # 2: range types, rules and column privileges
+#: Alembic's version table unless configured otherwise (Alembic's own default).
+DEFAULT_VERSION_TABLE = "alembic_version"
+#: A version table as configured: NAME or SCHEMA.NAME, unquoted.
+VERSION_TABLE_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*")
 
 # Sorted keys; dataclasses, datetimes and subclasses of builtins are refused (and so go through
 # json, which refuses or prints them its own way) instead of being serialized by orjson's rules.

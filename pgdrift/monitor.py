@@ -179,7 +179,7 @@ def read_patiently(options: ConnectOptions, read: ReadOptions, context: RunConte
 
 
 def read_options(target: Target) -> ReadOptions:
-    return ReadOptions(include_schemas=target.include_schemas,
+    return ReadOptions(include_schemas=target.include_schemas, version_table=target.version_table,
                        exclude_schemas=DEFAULT_EXCLUDE_SCHEMAS + target.exclude_schemas,
                        exclude_objects=DEFAULT_EXCLUDE_OBJECTS)
 

@@ -31,13 +31,14 @@ from typing import Any
 from pgdrift import contract
 from pgdrift.config import DriftConfig, SeverityRule, WaiverRule
 from pgdrift.errors import ConfigError
+from pgdrift.model import DEFAULT_VERSION_TABLE, VERSION_TABLE_NAME
 from pgdrift.registry import BY_NAME
 from pgdrift.report import CHANGE_TYPES, SEVERITIES
 
 TLS_MODES = ("verify-full", "verify-ca", "require")
 TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 _TARGET_FIELDS = {"name", "secret_arn", "expected_key", "include_schemas", "exclude_schemas", "tls",
-                  "allow_plaintext", "alert", "assume_role_arn", "severity_overrides", "waivers"}
+                  "allow_plaintext", "alert", "assume_role_arn", "severity_overrides", "waivers", "version_table"}
 _RULE_FIELDS = {"severity_overrides": ({"pattern", "severity"}, {"kind", "change"}),
                 "waivers": ({"pattern", "reason", "owner", "expires"}, {"kind", "change"})}
 _REMEDY = f"Fix {contract.ENV_TARGETS} in the stack configuration (see the README, 'The serverless monitor')"
@@ -70,6 +71,7 @@ class Target:
     alert: AlertPolicy = AlertPolicy()
     assume_role_arn: str | None = None
     drift_config: DriftConfig | None = None  # severity overrides and waivers, as in the config file
+    version_table: str = DEFAULT_VERSION_TABLE  # Alembic's version table: NAME or SCHEMA.NAME
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,17 @@ def parse_target(value: Any, position: int, default_reminder_hours: float, ca_bu
         alert=parse_alert_policy(value.get("alert"), where, default_reminder_hours),
         assume_role_arn=_string(value.get("assume_role_arn"), where, "assume_role_arn", required=False),
         drift_config=parse_drift_config(value.get("severity_overrides"), value.get("waivers"), where),
+        version_table=_version_table(value.get("version_table"), where),
     )
+
+
+def _version_table(value: Any, where: str) -> str:
+    if value is None:
+        return DEFAULT_VERSION_TABLE
+    if not isinstance(value, str) or not VERSION_TABLE_NAME.fullmatch(value):
+        raise ConfigError(f"{_field(where, 'version_table')} must be a table name or schema.name, unquoted "
+                          f"(got {value!r})", _REMEDY)
+    return value
 
 
 def _default_reminder_hours(text: str | None) -> float:

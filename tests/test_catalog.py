@@ -255,3 +255,36 @@ def test_round_trips_do_not_grow_with_the_schema(server: TestServer) -> None:
     # A second connection adds its own set-up (settings, transaction, snapshot import), when the
     # first has not finished every batch before it is ready; at most that.
     assert count(small, jobs=1) <= count(large, jobs=2) <= count(small, jobs=1) + 3 <= 25
+
+
+VERSION_TABLES = """
+CREATE SCHEMA app;
+CREATE SCHEMA meta;
+CREATE TABLE app.orders (id int PRIMARY KEY);
+CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);
+INSERT INTO alembic_version VALUES ('a1');
+CREATE TABLE meta.alembic_version_billing (version_num varchar(32) PRIMARY KEY);
+INSERT INTO meta.alembic_version_billing VALUES ('b7');
+"""
+
+
+def test_the_version_table_is_found_outside_the_schemas_read(server: TestServer) -> None:
+    # Alembic keeps alembic_version in public even when the application's tables live in app
+    dsn = server.create_database(VERSION_TABLES)
+    snapshot = read_snapshot(parse_dsn(dsn), ReadOptions(include_schemas=("app",)))
+    assert set(snapshot.meta.schemas) == {"app"}
+    assert (snapshot.meta.alembic.status, snapshot.meta.alembic.table) == ("present", "public.alembic_version")
+    assert snapshot.meta.alembic.revisions == ("a1",)
+
+
+@pytest.mark.parametrize(("version_table", "status", "table", "revisions"), [
+    ("alembic_version_billing", "present", "meta.alembic_version_billing", ("b7",)),
+    ("meta.alembic_version_billing", "present", "meta.alembic_version_billing", ("b7",)),
+    ("app.alembic_version_billing", "absent", "app.alembic_version_billing", ()),
+    ("alembic_version_nowhere", "absent", None, ()),
+])
+def test_a_version_table_of_another_name_or_schema(server: TestServer, version_table: str, status: str,
+                                                   table: str | None, revisions: tuple[str, ...]) -> None:
+    dsn = server.create_database(VERSION_TABLES)
+    alembic = read_snapshot(parse_dsn(dsn), ReadOptions(version_table=version_table)).meta.alembic
+    assert (alembic.status, alembic.table, alembic.revisions) == (status, table, revisions)

@@ -106,6 +106,19 @@ def test_cli_snapshot_writes_the_canonical_file(tmp_path: Path, capsys: pytest.C
     assert printed.fingerprint == snapshot.fingerprint
 
 
+def test_cli_snapshot_reads_a_version_table_of_another_name(tmp_path: Path, server: TestServer,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    dsn = server.create_database("CREATE SCHEMA meta; CREATE TABLE meta.app_versions (version_num varchar(32)); "
+                                 "INSERT INTO meta.app_versions VALUES ('c3');")
+    output = tmp_path / "snap.json"
+    assert main(["snapshot", dsn, "--version-table", "meta.app_versions", "-o", str(output)]) == 0
+    assert snapshot_io.read_file(output).meta.alembic.revisions == ("c3",)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["snapshot", dsn, "--version-table", 'meta."app versions"'])
+    assert exit_info.value.code == 2
+    assert "is not a table name or schema.name" in capsys.readouterr().err
+
+
 def test_cli_grant_sql(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grant-sql", "--database", "credentialmate", "--schema", "public", "--schema", "Audit"]) == 0
     sql = capsys.readouterr().out

@@ -51,6 +51,9 @@ DEFAULT_EXCLUDE_SCHEMAS = ("rdsadmin", "rdsadmin_*", "awsdms_*", "aws_commons", 
 DEFAULT_EXCLUDE_OBJECTS = ("awsdms_*",)
 
 
+DEFAULT_VERSION_TABLE = model.DEFAULT_VERSION_TABLE
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """Which schemas and objects to read."""
@@ -63,6 +66,9 @@ class ReadOptions:
     # server's time per snapshot on any server with two cores or more; more gains little, since
     # three kinds make up most of the work.
     jobs: int = 2
+    # Alembic's version table: its name (Alembic's `version_table`), looked for in every user
+    # schema, the ones read first, then public; or `schema.name` (`version_table_schema`).
+    version_table: str = DEFAULT_VERSION_TABLE
 
 
 @cache
@@ -321,15 +327,25 @@ def check_server_version(version: str, version_num: int, database: str) -> None:
             "Upgrade the server (PostgreSQL 13 is out of support), or compare it with another tool")
 
 
-def read_alembic_state(session: CatalogSession, namespace_oids: str) -> model.AlembicState:
-    """Read `alembic_version` if present; absence or a missing grant is recorded, not raised."""
-    found = session.rows(
-        "SELECT n.nspname, c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
-        "WHERE c.relname = 'alembic_version' AND c.relkind IN ('r', 'p', 'v') "
-        "AND c.relnamespace = ANY (:namespaces::oid[]) ORDER BY n.nspname = 'public' DESC, n.nspname LIMIT 1",
-        "looking for alembic_version", namespaces=namespace_oids)
+_FIND_VERSION_TABLE = (
+    "SELECT n.nspname, c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+    "WHERE c.relname = :name AND c.relkind IN ('r', 'p', 'v') AND (:schema::text IS NULL OR n.nspname = :schema) "
+    "AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' "
+    "ORDER BY c.relnamespace = ANY (:namespaces::oid[]) DESC, n.nspname = 'public' DESC, n.nspname LIMIT 1")
+
+
+def read_alembic_state(session: CatalogSession, namespace_oids: str,
+                       version_table: str = DEFAULT_VERSION_TABLE) -> model.AlembicState:
+    """Read Alembic's version table if present; absence or a missing grant is recorded, not raised.
+
+    The table is looked for by name in every user schema, not only the ones read: Alembic keeps it
+    in the connection's default schema (public) even when the application's tables live elsewhere.
+    """
+    schema, _, name = version_table.rpartition(".")
+    found = session.rows(_FIND_VERSION_TABLE, f"looking for {version_table}", name=name, schema=schema or None,
+                         namespaces=namespace_oids)
     if not found:
-        return model.AlembicState(status="absent")
+        return model.AlembicState(status="absent", table=version_table if schema else None)
     table = qualify(*found[0])
     # In a savepoint, rolled back either way: a missing grant must not abort the transaction, and
     # the rollback releases the AccessShareLock the SELECT took on the table, so the rest of the
@@ -454,7 +470,7 @@ class SnapshotReader:
             version, version_num, database, snapshot_id = self._server_and_snapshot(export=bool(pendings))
             namespaces = _select_namespaces(session, self.read_options)
             oids = "{" + ",".join(str(oid) for oid, _ in namespaces) + "}"
-            alembic = read_alembic_state(session, oids)
+            alembic = read_alembic_state(session, oids, self.read_options.version_table)
             current = _Read(database, oids, snapshot_id)
             for pending in pendings:
                 pending.start(current)

@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from pgdrift.catalog import DEFAULT_EXCLUDE_OBJECTS, DEFAULT_EXCLUDE_SCHEMAS, ReadOptions
+from pgdrift.catalog import DEFAULT_EXCLUDE_OBJECTS, DEFAULT_EXCLUDE_SCHEMAS, DEFAULT_VERSION_TABLE, ReadOptions
 from pgdrift.connect import ConnectOptions, parse_dsn
 from pgdrift.errors import PgDriftError
+from pgdrift.model import VERSION_TABLE_NAME
 
 
 def _connections(text: str) -> int:
@@ -19,6 +20,12 @@ def _connections(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of connections (1 or more)")
     return value
+
+
+def _version_table(text: str) -> str:
+    if not VERSION_TABLE_NAME.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a table name or schema.name (unquoted)")
+    return text
 
 
 def add_read_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +43,9 @@ def add_read_arguments(parser: argparse.ArgumentParser) -> None:
                         help="give up rather than wait for a catalog lock (default 1000)")
     parser.add_argument("--connect-timeout", type=float, default=None, metavar="S",
                         help="limit for connecting (default 10)")
+    parser.add_argument("--version-table", type=_version_table, default=DEFAULT_VERSION_TABLE, metavar="NAME",
+                        help="Alembic's version table, NAME or SCHEMA.NAME (default alembic_version, "
+                             "looked for in every schema)")
 
 
 def read_options(arguments: argparse.Namespace) -> ReadOptions:
@@ -44,6 +54,7 @@ def read_options(arguments: argparse.Namespace) -> ReadOptions:
         exclude_schemas=DEFAULT_EXCLUDE_SCHEMAS + tuple(arguments.exclude_schema),
         exclude_objects=DEFAULT_EXCLUDE_OBJECTS,
         jobs=getattr(arguments, "jobs", ReadOptions.jobs),
+        version_table=getattr(arguments, "version_table", DEFAULT_VERSION_TABLE),
     )
 
 

@@ -116,6 +116,7 @@ def test_monitor_environment_is_what_the_monitor_parses() -> None:
     billing = settings.target("billing-partner")
     assert billing.assume_role_arn == "arn:aws:iam::210987654321:role/pgdrift-read-secret"
     assert billing.alert.min_severity == "high" and billing.alert.reminder_hours == 24
+    assert billing.alert.pending_grace_minutes == 30 and billing.version_table == "billing.alembic_version"
     assert billing.tls.sslmode == "verify-full" and billing.tls.ca_bundle == "/var/task/certs/rds-ca-bundle.pem"
     credentialing = settings.target("credentialing-prod")
     assert credentialing.exclude_schemas == ("tmp_*",)

@@ -500,9 +500,11 @@ def test_settings_are_typed_with_tls_verified_by_default() -> None:
     assert target.alert.reminder_hours == 12.0 and target.alert.min_severity == "low"
     assert target.alert.pending_grace_minutes == 60.0
     assert settings.topic_arn is None
+    assert target.version_table == "alembic_version"
     tuned = parse_settings(_settings([{"name": "prod", "secret_arn": "arn:x", "allow_plaintext": True,
-                                       "alert": {"pending_grace_minutes": 0}}]))
+                                       "alert": {"pending_grace_minutes": 0}, "version_table": "meta.versions"}]))
     assert tuned.target("prod").alert.pending_grace_minutes == 0.0
+    assert tuned.target("prod").version_table == "meta.versions"
 
 
 @pytest.mark.parametrize(("targets", "extra", "message"), [
@@ -511,6 +513,8 @@ def test_settings_are_typed_with_tls_verified_by_default() -> None:
     ([{"name": "prod"}], {}, r"\[0\] \(prod\)\.secret_arn must be a non-empty string"),
     ([{"name": "prod", "secret_arn": "a", "allow_plaintext": True, "alert": {"min_severity": "urgent"}}], {},
      "alert.min_severity must be one of"),
+    ([{"name": "prod", "secret_arn": "a", "allow_plaintext": True, "version_table": "a.b.c"}], {},
+     r"\(prod\)\.version_table must be a table name or schema.name"),
     ([{"name": "prod", "secret_arn": "a", "allow_plaintext": True, "alert": {"pending_grace_minutes": -5}}], {},
      r"\(prod\)\.alert\.pending_grace_minutes must be a number >= 0 \(got -5\)"),
     ([{"name": "pr/od", "secret_arn": "a", "allow_plaintext": True}], {}, "may hold only letters"),
