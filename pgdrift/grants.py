@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pgdrift.identity import quote_ident
+from pgdrift.identity import quote_ident, split_qualified
 
 
 def render_grant_sql(role: str, database: str, schemas: Sequence[str], alembic_table: str | None,
@@ -23,7 +23,10 @@ def render_grant_sql(role: str, database: str, schemas: Sequence[str], alembic_t
         f"ALTER ROLE {quoted_role} SET statement_timeout = '60s';",
         f"GRANT CONNECT ON DATABASE {quote_ident(database)} TO {quoted_role};",
     ]
-    lines += [f"GRANT USAGE ON SCHEMA {quote_ident(schema)} TO {quoted_role};" for schema in schemas]
+    table_schema = split_qualified(alembic_table)[0] if alembic_table and "." in alembic_table else None
+    # The version table's schema too, when it is not one of those read (public, with --schema app).
+    usage = [*schemas, *([table_schema] if table_schema and table_schema not in schemas else [])]
+    lines += [f"GRANT USAGE ON SCHEMA {quote_ident(schema)} TO {quoted_role};" for schema in usage]
     if alembic_table:
         lines.append(f"GRANT SELECT ON TABLE {alembic_table} TO {quoted_role};")
     if iam:

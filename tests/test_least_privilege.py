@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pgdrift.catalog import read_snapshot
+from pgdrift.catalog import ReadOptions, read_snapshot
 from pgdrift.connect import parse_dsn
 from pgdrift.errors import PermissionDenied
 from pgdrift.grants import render_grant_sql
@@ -90,3 +90,23 @@ def test_role_without_connect_gets_a_clear_error(server: TestServer) -> None:
     assert "permission denied for database" in message
     assert "grant-sql" in message
     assert PASSWORD not in message
+
+
+def test_role_reads_the_version_table_in_a_schema_it_does_not_monitor(server: TestServer) -> None:
+    if server.embedded is None:
+        pytest.skip("needs a server where the test can create roles with passwords over TCP")
+    # Given the application in schema app, Alembic's table in public, and public closed to PUBLIC
+    dsn = server.create_database(
+        "CREATE SCHEMA app; CREATE TABLE app.orders (id int PRIMARY KEY); "
+        "CREATE TABLE public.alembic_version (version_num varchar(32) PRIMARY KEY); "
+        "INSERT INTO public.alembic_version VALUES ('a1'); REVOKE ALL ON SCHEMA public FROM PUBLIC;")
+    database = parse_dsn(dsn).database
+    role = f"pgdrift_monitor_{os.getpid()}_{next(_roles)}"
+    script = render_grant_sql(role, database, ["app"], "public.alembic_version")
+    assert f"GRANT USAGE ON SCHEMA public TO {role};" in script
+    execute(dsn, script + f"ALTER ROLE {role} PASSWORD '{PASSWORD}';")
+    # When it reads only app
+    as_monitor = parse_dsn(server.dsn_for(database, user=role, password=PASSWORD, tcp=True))
+    snapshot = read_snapshot(as_monitor, ReadOptions(include_schemas=("app",)))
+    # Then it still knows the database's revision
+    assert (snapshot.meta.alembic.status, snapshot.meta.alembic.revisions) == ("present", ("a1",))
