@@ -13,7 +13,7 @@ from pgdrift.catalog import (
     normalize_whitespace,
     read_snapshot,
 )
-from pgdrift.catalog.viewdef import unqualify
+from pgdrift.catalog.deparsed import unqualify
 from pgdrift.connect import parse_dsn
 from pgdrift.errors import CatalogError
 from pgdrift.registry import BY_NAME

@@ -40,7 +40,7 @@ from importlib import resources
 from typing import Any
 
 from pgdrift import model
-from pgdrift.catalog.viewdef import unqualify
+from pgdrift.catalog.deparsed import index_predicate, unqualify
 from pgdrift.connect import START_TRANSACTION, ConnectOptions, open_session, translate_error
 from pgdrift.errors import CatalogError, PgDriftError
 from pgdrift.identity import function_key, matches_any, qualify
@@ -175,25 +175,6 @@ def _normalize_constraint(row: dict[str, Any]) -> dict[str, Any]:
     if definition.endswith((" NOT VALID", " NOT ENFORCED")):
         row["definition"] = _CONSTRAINT_SUFFIXES.sub("", definition)
     return row
-
-
-# Quoted literals and identifiers (doubled quotes inside), parentheses, and the WHERE keyword.
-_INDEX_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[()]| WHERE """)
-
-
-def index_predicate(definition: str) -> str:
-    """The predicate of a partial index: what pg_get_indexdef prints after its top-level WHERE,
-    which is what pg_get_expr(indpred, indrelid) prints (the same deparser, same flags)."""
-    depth = 0
-    for token in _INDEX_TOKENS.finditer(definition):
-        text = token.group()
-        if text == "(":
-            depth += 1
-        elif text == ")":
-            depth -= 1
-        elif text == " WHERE " and depth == 0:
-            return definition[token.end():]
-    raise CatalogError(f"reading indexes: no WHERE clause in the partial index definition {definition!r}")
 
 
 def _normalize_index(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 -- Comments come from a join on pg_description rather than obj_description(), a SQL function
 -- called once per row (issue 2 benchmark). `qualified_columns`: the server is older than 16 and
--- qualifies every column in view text (the reader rewrites it; see pgdrift.catalog.viewdef).
+-- qualifies every column in view text (the reader rewrites it; see pgdrift.catalog.deparsed).
 SELECT n.nspname AS schema,
        c.relname AS name,
        c.relkind = 'm' AS materialized,

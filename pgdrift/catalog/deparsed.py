@@ -1,4 +1,5 @@
-"""View definitions printed by PostgreSQL 15 and older, in the form 16 and later print them.
+"""Reading what PostgreSQL's deparsers print: a partial index's predicate, and view definitions
+printed by PostgreSQL 15 and older in the form 16 and later print them.
 
 Up to PostgreSQL 15 a view's stored query kept two placeholder range-table entries (OLD and NEW),
 so `pg_get_viewdef` always qualified columns with their relation's name:
@@ -22,6 +23,12 @@ round, since PostgreSQL 16 never prints a bare column inside a subquery.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+from pgdrift.errors import CatalogError
+
+# Quoted literals and identifiers (doubled quotes inside), parentheses, and the WHERE keyword.
+_INDEX_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[()]| WHERE """)
 
 # A literal, a quoted identifier, a parenthesis, a comma, an upper-case keyword or another word.
 _TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[(),]|[A-Za-z_][A-Za-z0-9_$]*|\S""")
@@ -34,6 +41,28 @@ _FROM_ITEM = re.compile(
     rf"^(?:ONLY )?(?P<relation>{_IDENTIFIER}(?:\.{_IDENTIFIER})*)(?: (?P<alias>{_IDENTIFIER}))?$")
 _CALL_OR_SUBQUERY = re.compile(rf"^(?:{_IDENTIFIER}(?:\.{_IDENTIFIER})*)?\(")
 _ALIAS_AFTER_PARENTHESIS = re.compile(rf"^ (?P<alias>{_IDENTIFIER})(?:\(.*\))?$")
+
+
+def depth_tokens(pattern: re.Pattern[str], text: str, start: int = 0) -> Iterator[tuple[re.Match[str], int]]:
+    """The tokens of `pattern` in `text` with their parenthesis depth (a parenthesis counts at the
+    depth outside it). Literals and quoted identifiers must be tokens of their own."""
+    depth = 0
+    for token in pattern.finditer(text, start):
+        value = token.group()
+        if value == ")":
+            depth -= 1
+        yield token, depth
+        if value == "(":
+            depth += 1
+
+
+def index_predicate(definition: str) -> str:
+    """The predicate of a partial index: what pg_get_indexdef prints after its top-level WHERE,
+    which is what pg_get_expr(indpred, indrelid) prints (the same deparser, same flags)."""
+    for token, depth in depth_tokens(_INDEX_TOKENS, definition):
+        if token.group() == " WHERE " and depth == 0:
+            return definition[token.end():]
+    raise CatalogError(f"reading indexes: no WHERE clause in the partial index definition {definition!r}")
 
 
 def unqualify(definition: str) -> str:
@@ -53,14 +82,10 @@ def unqualify(definition: str) -> str:
 def _top_level(definition: str) -> tuple[int, int] | None:
     """The span of the single top-level FROM list, or None when there is not exactly one, or the
     query is a set operation."""
-    depth, start, end, froms = 0, None, None, 0
-    for token in _TOKENS.finditer(definition):
+    start, end, froms = None, None, 0
+    for token, depth in depth_tokens(_TOKENS, definition):
         text = token.group()
-        if text == "(":
-            depth += 1
-        elif text == ")":
-            depth -= 1
-        elif depth == 0 and text in _SET_OPERATIONS:
+        if depth == 0 and text in _SET_OPERATIONS:
             return None
         elif depth == 0 and text == "FROM":
             froms += 1
@@ -75,11 +100,8 @@ def _top_level(definition: str) -> tuple[int, int] | None:
 def _refname(item: str) -> str | None:
     """The name that qualifies columns of a single FROM item, as printed; None for a join, a list
     of items or anything not recognised."""
-    depth = 0
-    for token in _TOKENS.finditer(item):
-        text = token.group()
-        depth += {"(": 1, ")": -1}.get(text, 0)
-        if depth == 0 and (text == "," or text == "JOIN"):
+    for token, depth in depth_tokens(_TOKENS, item):
+        if depth == 0 and token.group() in (",", "JOIN"):
             return None
     if _CALL_OR_SUBQUERY.match(item):
         closing = _matching_parenthesis(item, item.index("("))
@@ -99,14 +121,9 @@ def _refname(item: str) -> str | None:
 
 
 def _matching_parenthesis(text: str, opening: int) -> int | None:
-    depth = 0
-    for token in _TOKENS.finditer(text, opening):
-        if token.group() == "(":
-            depth += 1
-        elif token.group() == ")":
-            depth -= 1
-            if depth == 0:
-                return token.start()
+    for token, depth in depth_tokens(_TOKENS, text, opening):
+        if token.group() == ")" and depth == 0:
+            return token.start()
     return None
 
 
