@@ -68,5 +68,13 @@ class SnapshotFormatError(PgDriftError):
     category = "corrupt_artifact"
 
 
+class SnapshotVersionError(SnapshotFormatError):
+    """A snapshot written in another format version (by an older or newer pgdrift)."""
+
+    def __init__(self, message: str, remedy: str | None = None, version: object = None) -> None:
+        super().__init__(message, remedy)
+        self.version = version
+
+
 class ArtifactError(SnapshotFormatError):
     """The expected-schema artifact (ledger) is missing, corrupt or inconsistent."""

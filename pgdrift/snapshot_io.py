@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pgdrift import model
-from pgdrift.errors import SnapshotFormatError
+from pgdrift.errors import SnapshotFormatError, SnapshotVersionError
 from pgdrift.registry import BY_NAME
 
 
@@ -55,9 +55,9 @@ def from_document(document: Any, source: str = "snapshot") -> model.Snapshot:
         raise SnapshotFormatError(f"reading {source}: not a pgdrift snapshot (no objects/meta)")
     version = document.get("format_version")
     if version != model.FORMAT_VERSION:
-        raise SnapshotFormatError(
+        raise SnapshotVersionError(
             f"reading {source}: format_version {version!r} is not supported (this pgdrift reads "
-            f"{model.FORMAT_VERSION})", "Re-take the snapshot with this version of pgdrift")
+            f"{model.FORMAT_VERSION})", "Re-take the snapshot with this version of pgdrift", version=version)
     try:
         meta_value = dict(document["meta"])
         meta_value["alembic"] = model.from_json_value(model.AlembicState, meta_value["alembic"])

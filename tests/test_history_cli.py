@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -139,3 +140,30 @@ def test_timeline_says_when_an_object_appeared(history: dict[str, str], capsys: 
     assert main(["timeline", "--bucket", "hist", "--target", "prod", "--object", "public.providers_npi_idx"]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("2026-11-22") and line.split()[2] == "appeared"
+
+
+def _written_by_an_older_pgdrift(key: str) -> None:
+    """Rewrite a stored snapshot as format 1, as the pgdrift before the upgrade wrote it."""
+    client = boto3.client("s3")
+    document = json.loads(gzip.decompress(client.get_object(Bucket="hist", Key=key)["Body"].read()))
+    document["format_version"] = 1
+    client.put_object(Bucket="hist", Key=key, Body=gzip.compress(json.dumps(document).encode()))
+
+
+def test_history_written_before_an_upgrade_stays_readable(history: dict[str, str],
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # Given the first day's snapshot written by the pgdrift before the upgrade (format 1)
+    _written_by_an_older_pgdrift(history["snapshot0"])
+    # Then the timeline starts after it, and says what it left out
+    assert main(["timeline", "--bucket", "hist", "--target", "prod", "--object", "public.providers"]) == 0
+    captured = capsys.readouterr()
+    assert [line.split()[2] for line in captured.out.splitlines()] == ["present", "changed"]
+    assert "left out 1 snapshot(s) written in another format version" in captured.err
+    # ...and `show` prints it as it is stored
+    assert main(["show", f"s3://hist/{history['snapshot0']}"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["format_version"] == 1
+    assert "has format_version 1 (this pgdrift writes 2): shown as stored, not checked" in captured.err
+    # ...while comparing with it is still refused (it records less)
+    assert main(["diff", f"s3://hist/{history['snapshot0']}", f"s3://hist/{history['snapshot1']}"]) == 2
+    assert "format_version 1 is not supported (this pgdrift reads 2)" in capsys.readouterr().err

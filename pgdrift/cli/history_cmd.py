@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from pgdrift import model, snapshot_io
-from pgdrift.errors import ConfigError, PgDriftError
+from pgdrift.errors import ConfigError, PgDriftError, SnapshotVersionError
 from pgdrift.render import FORMATS
 from pgdrift.store import RunRecord, date_of_runs_key, parse_run_record, runs_prefix
 
@@ -121,7 +121,13 @@ def render_stored(data: bytes, uri: str, fmt: str | None) -> str:
         return data.decode("utf-8")
     document = snapshot_io.decode_bytes(data, uri)
     if isinstance(document, dict) and "objects" in document and "meta" in document:
-        return snapshot_io.dumps(snapshot_io.from_document(document, uri))
+        try:
+            return snapshot_io.dumps(snapshot_io.from_document(document, uri))
+        except SnapshotVersionError as error:
+            # Written by another pgdrift (before an upgrade, say): shown as it is stored.
+            print(f"pgdrift: {uri} has format_version {error.version!r} (this pgdrift writes "
+                  f"{model.FORMAT_VERSION}): shown as stored, not checked", file=sys.stderr)
+            return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     if isinstance(document, dict) and "changes" in document and "expected" in document:
         from pgdrift.render import render
         from pgdrift.render.json_report import report_from_json
@@ -175,15 +181,25 @@ def _describe_change(before: dict[str, Any], after: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def timeline_events(records: Iterable[RunRecord], load: Any, name: str) -> Iterator[Event]:
-    """Walk the runs in time order; yield when the object's state differs from the run before."""
+def timeline_events(records: Iterable[RunRecord], load: Any, name: str,
+                    skipped: list[str] | None = None) -> Iterator[Event]:
+    """Walk the runs in time order; yield when the object's state differs from the run before.
+    Snapshots written in another format version are left out (their keys added to `skipped`):
+    they record less, and comparing them would report the difference as changes."""
     previous: dict[str, Any] | None = None
     seen_snapshot: str | None = None
     for record in records:
         if not record.snapshot_key or record.snapshot_key == seen_snapshot:
             continue
         seen_snapshot = record.snapshot_key
-        state = object_state(load(record.snapshot_key), name)
+        try:
+            snapshot = load(record.snapshot_key)
+        except SnapshotVersionError:
+            if skipped is None:
+                raise
+            skipped.append(record.snapshot_key)
+            continue
+        state = object_state(snapshot, name)
         event = _event(previous, state)
         if event:
             yield Event(record.time, record.run_id, record.fingerprint or "", event[0], event[1])
@@ -212,7 +228,11 @@ def run_timeline(arguments: argparse.Namespace) -> int:
             cache[key] = snapshot_io.loads(store.get(key), store.uri(key))
         return cache[key]
 
-    events = list(timeline_events(records, load, arguments.object))
+    skipped: list[str] = []
+    events = list(timeline_events(records, load, arguments.object, skipped))
+    if skipped:
+        print(f"pgdrift: left out {len(skipped)} snapshot(s) written in another format version (by a pgdrift "
+              f"before an upgrade): they record less than format {model.FORMAT_VERSION}", file=sys.stderr)
     if not events:
         print(f"{arguments.object}: not found in any of the {len(records)} run(s) of {arguments.target}")
         return 0
