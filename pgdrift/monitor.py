@@ -355,17 +355,18 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
     reports = store_reports(store, report, target.name, context)
     record = _record(report, target.name, context, key, reports, int((time.monotonic() - started) * 1000))
     record_key = write_record(store, record)
-    alert = None
+    alert: str | None = None
+    held: tuple[str, ...] = ()
     if request.notify:
         outcome = Outcome(alerting_findings(report, target.alert.min_severity), pending=pending_explanations(report))
         committed = commit_decision(store, target, outcome, context)
-        if committed.decision.held:
+        held = committed.decision.held
+        if held:
             _log.info("pgdrift: %d finding(s) of migrations pending for less than %g min held back: %s",
-                      len(committed.decision.held), target.alert.pending_grace_minutes,
-                      ", ".join(committed.decision.held))
+                      len(held), target.alert.pending_grace_minutes, ", ".join(held))
         alert = _publish_report(store, publisher, committed, report, target.name, context, reports["html"])
     body = report_json(report) | {"s3": {"snapshot": key, "snapshot_created": created, "record": record_key,
-                                         "reports": reports}, "alert": alert}
+                                         "reports": reports}, "alert": alert, "alert_held": list(held)}
     return RunResult(ok=True, body=body, record=record, alert=alert,
                      metrics=_metrics(report, snapshot_ms) | {"LockWaits": lock_waits})
 

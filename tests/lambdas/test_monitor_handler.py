@@ -564,6 +564,8 @@ def test_a_deploy_in_progress_is_held_back_for_the_grace_period(
         # Then the run reports the pending migrations but holds the alert back
         assert behind["status"] == "drift" and behind["migrations"]["state"] == "behind"
         assert behind["alert"] is None and world.messages() == []
+        assert "migrations|behind||l004" in behind["alert_held"]
+        assert "enum|missing|public.order_status|" in behind["alert_held"]
         # ...until they have been pending for longer than the grace period
         targets = json.loads(os.environ["PGDRIFT_TARGETS"])
         targets[0]["alert"]["pending_grace_minutes"] = 0.001
