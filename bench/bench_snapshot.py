@@ -199,6 +199,18 @@ class CpuMeter:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         return time.process_time() + children.ru_utime + children.ru_stime
 
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until no backend is left to reap (the server's CPU count stops moving), so that the
+        warm-up's last backend is not counted in the first timed call."""
+        deadline = time.monotonic() + timeout
+        last = self.server_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            now = self.server_seconds()
+            if now == last:
+                return
+            last = now
+
     def measure(self, function: Callable[[], object]) -> tuple[float, float, float]:
         """Wall seconds, client CPU seconds and server CPU seconds of one call."""
         server, client = self.server_seconds(), self.client_seconds()
@@ -245,6 +257,7 @@ def measure_size(server: EmbeddedServer, tables: int, seed: int, repeat: int, wo
     for function in contenders.values():  # warm-up: imports, page cache
         function()
     meter = CpuMeter(server)
+    meter.settle()
     for method in contenders:
         result.samples[method], result.cpu[method], result.server_cpu[method] = [], [], []
     for _ in range(repeat):  # interleaved, so that drift in machine load hits everyone alike
