@@ -10,6 +10,7 @@ import pytest
 
 from infra.assets import directory_size
 from pgdrift import contract
+from pgdrift.registry import KINDS
 from tests.infra.synth import synth_test_stack
 
 pytestmark = pytest.mark.infra
@@ -47,7 +48,8 @@ def test_monitor_asset_holds_handler_core_sql_dependencies_and_ca_bundle(assets:
     handler_module = contract.MONITOR_HANDLER.rsplit(".", 1)[0].replace(".", "/") + ".py"
     assert (asset / handler_module).is_file()
     assert (asset / "pgdrift" / "__init__.py").is_file()
-    assert list((asset / "pgdrift" / "catalog" / "sql").glob("*.sql")), "catalog SQL files must ship"
+    shipped = {path.name for path in (asset / "pgdrift" / "catalog" / "sql").glob("*.sql")}
+    assert {kind.sql for kind in KINDS} | {"namespaces.sql"} <= shipped, "every kind's catalog query must ship"
     assert (asset / "pg8000").is_dir() and (asset / "dateutil").is_dir()
     assert (asset / "certs" / "rds-ca-bundle.pem").read_text().startswith("-----BEGIN CERTIFICATE-----")
     assert not list(asset.rglob("__pycache__")) and not list(asset.rglob("*.pyc"))
