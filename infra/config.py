@@ -19,6 +19,7 @@ from typing import Any
 
 from pgdrift import contract
 from pgdrift.errors import ConfigError
+from pgdrift.model import VERSION_TABLE_NAME
 from pgdrift.registry import BY_NAME as KINDS
 from pgdrift.report import CHANGE_TYPES, SEVERITIES
 
@@ -36,8 +37,7 @@ VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
 ROUTE_TABLE_ID = re.compile(r"^rtb-[0-9a-f]{8,17}$")
-# A table name, optionally schema-qualified, as Alembic names its version table.
-VERSION_TABLE = re.compile(r"^([A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*$")
+VERSION_TABLE = re.compile(rf"^{VERSION_TABLE_NAME.pattern}$")  # what the monitor accepts
 PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8,17}$")
 AVAILABILITY_ZONE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$")
 CIDR = re.compile(r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")

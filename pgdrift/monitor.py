@@ -163,19 +163,20 @@ def read_patiently(options: ConnectOptions, read: ReadOptions, context: RunConte
     """`read_within`, read again after a pause each time a DDL's lock outlasted lock_timeout, while
     the Lambda has time for the pause and another read; then the lock error, saying how long it
     waited. Returns the snapshot and how many reads met a lock."""
-    started = time.monotonic()
-    for attempt, pause in enumerate((*LOCK_RETRY_PAUSES_S, None)):
+    started, attempt = time.monotonic(), 0
+    while True:
         try:
             return read_within(options, read, context.remaining_ms() - RESERVE_MS), attempt
         except LockTimeout as error:
-            left_ms = context.remaining_ms() - RESERVE_MS - (pause or 0) * 1000
-            if pause is None or left_ms < MIN_DATABASE_BUDGET_MS + options.lock_timeout_ms:
+            pause = LOCK_RETRY_PAUSES_S[attempt] if attempt < len(LOCK_RETRY_PAUSES_S) else None
+            if pause is None or context.remaining_ms() - RESERVE_MS - pause * 1000 < (
+                    MIN_DATABASE_BUDGET_MS + options.lock_timeout_ms):
                 waited = time.monotonic() - started
                 raise LockTimeout(f"{error.args[0]}; read {attempt + 1} time(s) over {waited:.0f} s, the lock "
                                   "was held each time", error.remedy) from None
             _log.warning("pgdrift: a DDL held a lock on the schema (%s); reading again in %.0f s", error, pause)
             time.sleep(pause)
-    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+            attempt += 1
 
 
 def read_options(target: Target) -> ReadOptions:

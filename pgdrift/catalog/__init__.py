@@ -14,12 +14,11 @@ pg_get_constraintdef, pg_get_indexdef, pg_get_triggerdef...) take AccessShareLoc
 plain SELECT takes, on the relation they describe and release it at once. pg_get_viewdef and
 pg_get_ruledef keep it on the tables each view or rule reads until the transaction ends, so the
 views and rules are read last and each connection ends its transaction as soon as it has no batch
-left: that lock lasts one round trip. The
-SELECT on alembic_version is rolled back to a savepoint, which releases its lock. Nothing
-stronger is ever taken. If a migration holds ACCESS EXCLUSIVE on a relation being described, the
-request waits at most lock_timeout (default 1 s) and fails with a clear "DDL in progress" error;
-a waiting AccessShareLock does not block the application's own queries. See
-tests/test_catalog_safety.py.
+left: that lock lasts one round trip. The SELECT on alembic_version is rolled back to a
+savepoint, which releases its lock. Nothing stronger is ever taken. If a migration holds ACCESS
+EXCLUSIVE on a relation being described, the request waits at most lock_timeout (default 1 s)
+and fails with a clear "DDL in progress" error; a waiting AccessShareLock does not block the
+application's own queries. See tests/test_catalog_safety.py.
 """
 
 from __future__ import annotations
@@ -51,9 +50,6 @@ DEFAULT_EXCLUDE_SCHEMAS = ("rdsadmin", "rdsadmin_*", "awsdms_*", "aws_commons", 
 DEFAULT_EXCLUDE_OBJECTS = ("awsdms_*",)
 
 
-DEFAULT_VERSION_TABLE = model.DEFAULT_VERSION_TABLE
-
-
 @dataclass(frozen=True)
 class ReadOptions:
     """Which schemas and objects to read."""
@@ -68,7 +64,7 @@ class ReadOptions:
     jobs: int = 2
     # Alembic's version table: its name (Alembic's `version_table`), looked for in every user
     # schema, the ones read first, then public; or `schema.name` (`version_table_schema`).
-    version_table: str = DEFAULT_VERSION_TABLE
+    version_table: str = model.DEFAULT_VERSION_TABLE
 
 
 @cache
@@ -316,7 +312,7 @@ _FIND_VERSION_TABLE = (
 
 
 def read_alembic_state(session: CatalogSession, namespace_oids: str,
-                       version_table: str = DEFAULT_VERSION_TABLE) -> model.AlembicState:
+                       version_table: str = model.DEFAULT_VERSION_TABLE) -> model.AlembicState:
     """Read Alembic's version table if present; absence or a missing grant is recorded, not raised.
 
     The table is looked for by name in every user schema, not only the ones read: Alembic keeps it
