@@ -14,6 +14,7 @@ from constructs import Construct
 
 from infra.common import encrypted_queue
 from infra.config import DeployConfig
+from pgdrift import contract
 
 RETRY_ATTEMPTS = 2
 MAX_EVENT_AGE_SECONDS = 3600  # a check older than an hour is superseded by the next one
@@ -39,7 +40,7 @@ def create_schedules(scope: Construct, config: DeployConfig, function: lambda_.I
             state="ENABLED",
             target=scheduler.CfnSchedule.TargetProperty(
                 arn=function.function_arn, role_arn=role.role_arn,
-                input=json.dumps({"target": target.name}),
+                input=json.dumps({"target": target.name, "trigger": contract.SCHEDULE_TRIGGER}),
                 retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
                     maximum_retry_attempts=RETRY_ATTEMPTS, maximum_event_age_in_seconds=MAX_EVENT_AGE_SECONDS),
                 dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(arn=dead_letter_queue.queue_arn),

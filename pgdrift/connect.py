@@ -21,6 +21,7 @@ from pgdrift.errors import (
     PermissionDenied,
     PgDriftError,
     QueryTimeout,
+    TooManyConnections,
 )
 
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
@@ -230,6 +231,10 @@ def _translate_server_error(code: str, message: str, operation: str, options: Co
     if code in ("28P01", "28000"):
         return AuthenticationError(f"{operation}: authentication failed for user {options.user!r}: {message}",
                                    "Check the user name and password (the secret) and pg_hba.conf")
+    if code == "53300":  # the server's max_connections or the role's CONNECTION LIMIT
+        return TooManyConnections(f"{operation}: {message} ({code})",
+                                  "Keep the monitor's reserved concurrency x 2 connections within the role's "
+                                  "CONNECTION LIMIT (see the README, 'Connection budget')")
     if code == "3D000":
         return ConnectError(f"{operation}: database {options.database!r} does not exist on {options.where}",
                             "Check the database name in the DSN or secret")

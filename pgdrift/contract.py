@@ -24,6 +24,13 @@ ENV_SLACK_SECRET_ARN = "PGDRIFT_SLACK_SECRET_ARN"  # secret JSON {"webhook_url":
 # Metrics namespace and service name (Powertools reads these variables itself).
 METRICS_NAMESPACE = "pgdrift"
 SERVICE_NAME = "pgdrift"
+#: Emitted (1) by a run that could not use the alert state in S3, with the `service` dimension
+#: only; the stack's alarm on it is what pages while S3 is unusable (issue 12).
+METRIC_STATE_STORE_ERRORS = "StateStoreErrors"
+
+# The schedules' constant input names its trigger, so a malformed on-demand event is answered,
+# not paged, while a broken schedule still alerts (issue 12).
+SCHEDULE_TRIGGER = "schedule"
 
 # S3 layout (documented in the README).
 PREFIX_SNAPSHOTS = "snapshots/"  # snapshots/<sha256>.json.gz, content-addressed

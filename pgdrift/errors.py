@@ -38,6 +38,18 @@ class AuthenticationError(ConnectError):
     category = "authentication"
 
 
+class TooManyConnections(ConnectError):
+    """The server or the role's CONNECTION LIMIT refused another connection (SQLSTATE 53300)."""
+
+    category = "connection_limit"
+
+
+class StateStoreError(PgDriftError):
+    """The monitor's alert state (S3 state/ prefix) cannot be read or written."""
+
+    category = "state_store"
+
+
 class PermissionDenied(PgDriftError):
     """The monitoring role lacks a grant it needs."""
 
@@ -78,3 +90,14 @@ class SnapshotVersionError(SnapshotFormatError):
 
 class ArtifactError(SnapshotFormatError):
     """The expected-schema artifact (ledger) is missing, corrupt or inconsistent."""
+
+
+#: How much of a caller's text (an event's target name, say) a message may echo.
+ECHO_LIMIT = 64
+
+
+def bounded(value: object, limit: int = ECHO_LIMIT) -> str:
+    """Untrusted input as it may appear in a message, an alert or S3: its repr (so control
+    characters are escaped and it cannot forge lines), cut to `limit` characters with a note."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"

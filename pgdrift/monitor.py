@@ -17,6 +17,7 @@ import json
 import logging
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,10 +43,21 @@ from pgdrift.catalog import (
 )
 from pgdrift.config import DriftConfig
 from pgdrift.connect import ConnectOptions
-from pgdrift.errors import ArtifactError, ConfigError, LockTimeout, PgDriftError, QueryTimeout, SnapshotFormatError
+from pgdrift.errors import (
+    ArtifactError,
+    AuthenticationError,
+    ConfigError,
+    LockTimeout,
+    PgDriftError,
+    QueryTimeout,
+    SnapshotFormatError,
+    StateStoreError,
+    TooManyConnections,
+    bounded,
+)
 from pgdrift.model import Snapshot
 from pgdrift.report import Report
-from pgdrift.settings import DbCredentials, MonitorSettings, Target
+from pgdrift.settings import AlertPolicy, DbCredentials, MonitorSettings, Target
 from pgdrift.store import RunRecord, console_url, latest_key, report_key, run_record_key, snapshot_key
 
 _log = logging.getLogger(__name__)
@@ -55,8 +67,13 @@ MODES = ("check", "snapshot")
 RESERVE_MS = 5_000
 MAX_CONNECT_TIMEOUT_S = 10.0
 MIN_DATABASE_BUDGET_MS = 1_000
+#: The least statement_timeout a run starts with: 0 would disable it (issue 12).
+MIN_STATEMENT_TIMEOUT_MS = 500
 STATE_WRITE_ATTEMPTS = 5
 UNKNOWN_TARGET = "_unknown"
+#: The alert state of "the monitor's settings are broken" (no target can run).
+SETTINGS_STATE = "_settings"
+ALL_TARGETS = "(all targets)"
 _CONTENT_TYPES = {"json": "application/json", "md": "text/markdown; charset=utf-8",
                   "html": "text/html; charset=utf-8"}
 
@@ -80,6 +97,13 @@ class RunRequest:
     target: str
     mode: str = "check"
     notify: bool = True
+    scheduled: bool = False  # sent by the target's schedule, not by a person
+
+
+class FetchCredentials(Protocol):
+    """The secret of a target; `refresh` skips any cache (after an authentication failure)."""
+
+    def __call__(self, target: Target, refresh: bool = False) -> DbCredentials: ...
 
 
 @dataclass(frozen=True)
@@ -108,16 +132,18 @@ class RunResult:
 def connect_options(credentials: DbCredentials, target: Target, remaining_ms: int) -> ConnectOptions:
     """Connection options whose timeouts fit in the time the Lambda has left."""
     budget = remaining_ms - RESERVE_MS
-    if budget < MIN_DATABASE_BUDGET_MS:
-        raise QueryTimeout(f"snapshotting target {target.name}: only {remaining_ms} ms left before the "
-                           "Lambda times out", "Raise the function's timeout")
     connect_s = min(MAX_CONNECT_TIMEOUT_S, max(1.0, budget / 3000))
+    statement_ms = int(budget - connect_s * 1000)
+    if budget < MIN_DATABASE_BUDGET_MS or statement_ms < MIN_STATEMENT_TIMEOUT_MS:
+        raise QueryTimeout(f"snapshotting target {target.name}: only {remaining_ms} ms left before the "
+                           f"Lambda times out, {RESERVE_MS} ms of it kept for storing and alerting",
+                           "Raise the function's timeout")
     socket_dir = credentials.host if credentials.host.startswith("/") else None
     return ConnectOptions(
         host=None if socket_dir else credentials.host, port=credentials.port, database=credentials.dbname,
         user=credentials.username, password=credentials.password, unix_socket_dir=socket_dir,
         sslmode=target.tls.sslmode, sslrootcert=target.tls.ca_bundle, connect_timeout=connect_s,
-        statement_timeout_ms=int(budget - connect_s * 1000),
+        statement_timeout_ms=statement_ms,
     )
 
 
@@ -153,30 +179,66 @@ def read_within(options: ConnectOptions, read: ReadOptions, budget_ms: int) -> S
         reader.close()
 
 
-#: Pauses (seconds) before reading again when a DDL held a lock past lock_timeout: a deploy's
-#: migration usually holds its locks for seconds, and a scheduled run that meets one should see
-#: the schema once it is done, not page anyone with "monitor failed".
+#: Pauses (seconds) before reading again when a DDL held a lock past lock_timeout, or when the
+#: role's CONNECTION LIMIT was reached: a deploy's migration usually holds its locks for seconds,
+#: and concurrent runs (an on-demand check during the scheduled one) free their connections in
+#: seconds; a run that meets either should wait, not page anyone with "monitor failed".
 LOCK_RETRY_PAUSES_S = (2.0, 5.0, 10.0, 20.0)
+_WAITED_FOR = {LockTimeout: ("a DDL held a lock on the schema", "the lock was held each time"),
+               TooManyConnections: ("the connection limit was reached", "the limit was reached each time")}
 
 
-def read_patiently(options: ConnectOptions, read: ReadOptions, context: RunContext) -> tuple[Snapshot, int]:
-    """`read_within`, read again after a pause each time a DDL's lock outlasted lock_timeout, while
-    the Lambda has time for the pause and another read; then the lock error, saying how long it
-    waited. Returns the snapshot and how many reads met a lock."""
+@dataclass
+class Waits:
+    """How many reads met a migration's lock or the connection limit and were tried again."""
+
+    lock: int = 0
+    connections: int = 0
+
+
+def read_patiently(options: ConnectOptions, read: ReadOptions, context: RunContext,
+                   waits: Waits | None = None) -> Snapshot:
+    """`read_within`, read again after a pause each time a DDL's lock outlasted lock_timeout or the
+    connection limit was met, while the Lambda has time for the pause and another read; then the
+    error, saying how long it waited."""
+    waits = waits if waits is not None else Waits()
     started, attempt = time.monotonic(), 0
     while True:
         try:
-            return read_within(options, read, context.remaining_ms() - RESERVE_MS), attempt
-        except LockTimeout as error:
+            return read_within(options, read, context.remaining_ms() - RESERVE_MS)
+        except (LockTimeout, TooManyConnections) as error:
+            what, each_time = _WAITED_FOR[type(error)]
             pause = LOCK_RETRY_PAUSES_S[attempt] if attempt < len(LOCK_RETRY_PAUSES_S) else None
             if pause is None or context.remaining_ms() - RESERVE_MS - pause * 1000 < (
                     MIN_DATABASE_BUDGET_MS + options.lock_timeout_ms):
                 waited = time.monotonic() - started
-                raise LockTimeout(f"{error.args[0]}; read {attempt + 1} time(s) over {waited:.0f} s, the lock "
-                                  "was held each time", error.remedy) from None
-            _log.warning("pgdrift: a DDL held a lock on the schema (%s); reading again in %.0f s", error, pause)
+                raise type(error)(f"{error.args[0]}; read {attempt + 1} time(s) over {waited:.0f} s, {each_time}",
+                                  error.remedy) from None
+            _log.warning("pgdrift: %s (%s); reading again in %.0f s", what, error, pause)
             time.sleep(pause)
             attempt += 1
+            if isinstance(error, LockTimeout):
+                waits.lock += 1
+            else:
+                waits.connections += 1
+
+
+def read_live(target: Target, fetch_credentials: FetchCredentials, context: RunContext,
+              waits: Waits) -> Snapshot:
+    """Read the target's schema; on an authentication failure, fetch the secret once more past any
+    cache (a rotation since it was cached) and read again if it changed (issue 12)."""
+    credentials = fetch_credentials(target)
+    try:
+        return read_patiently(connect_options(credentials, target, context.remaining_ms()), read_options(target),
+                              context, waits)
+    except AuthenticationError:
+        fresh = fetch_credentials(target, refresh=True)
+        if fresh == credentials:
+            raise
+        _log.warning("pgdrift: authentication failed for target %s with the cached secret, which has changed "
+                     "since (rotated?); reading again with the new one", target.name)
+    return read_patiently(connect_options(fresh, target, context.remaining_ms()), read_options(target),
+                          context, waits)
 
 
 def read_options(target: Target) -> ReadOptions:
@@ -259,17 +321,29 @@ class Committed:
 
 
 def commit_decision(store: Store, target: Target, outcome: Outcome, context: RunContext) -> Committed:
-    """Decide and store the alert state with compare-and-swap; a lost race re-reads and re-decides."""
+    """Decide and store the target's alert state (see `commit_state`)."""
+    return commit_state(store, target.name, target.alert, outcome, context)
+
+
+def commit_state(store: Store, name: str, policy: AlertPolicy, outcome: Outcome, context: RunContext) -> Committed:
+    """Decide and store the alert state `name` with compare-and-swap; a lost race re-reads and
+    re-decides. StateStoreError when the state cannot be read or written at all."""
     for _ in range(STATE_WRITE_ATTEMPTS):
-        previous, etag = store.read_state(target.name)
-        decision = decide(previous, outcome, context.run_id, context.now, target.alert.reminder_hours,
-                          target.alert.pending_grace_minutes / 60)
+        try:
+            previous, etag = store.read_state(name)
+        except PgDriftError as error:
+            raise StateStoreError(str(error.args[0]), error.remedy) from None
+        decision = decide(previous, outcome, context.run_id, context.now, policy.reminder_hours,
+                          policy.pending_grace_minutes / 60)
         if decision.state == previous:
             return Committed(decision, previous, None)
-        written = store.write_state(target.name, decision.state, etag)
+        try:
+            written = store.write_state(name, decision.state, etag)
+        except PgDriftError as error:
+            raise StateStoreError(str(error.args[0]), error.remedy) from None
         if written is not None:
             return Committed(decision, previous, written)
-    raise PgDriftError(f"updating the alert state of target {target.name}: {STATE_WRITE_ATTEMPTS} "
+    raise PgDriftError(f"updating the alert state of {name}: {STATE_WRITE_ATTEMPTS} "
                        "concurrent runs kept changing it", "Check for a runaway schedule invoking the monitor")
 
 
@@ -336,14 +410,12 @@ def _snapshot_only(store: Store, snapshot: Snapshot, target: str, context: RunCo
 
 
 def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publisher: Publisher | None,
-              fetch_credentials: Callable[[Target], DbCredentials], context: RunContext) -> RunResult:
+              fetch_credentials: FetchCredentials, context: RunContext) -> RunResult:
     """The happy path; raises PgDriftError on any failure (see `run_monitor`)."""
     started = time.monotonic()
     target = settings.target(request.target)
-    credentials = fetch_credentials(target)
-    remaining_ms = context.remaining_ms()
-    options = connect_options(credentials, target, remaining_ms)
-    live, lock_waits = read_patiently(options, read_options(target), context)
+    waits = Waits()
+    live = read_live(target, fetch_credentials, context, waits)
     snapshot_ms = int((time.monotonic() - started) * 1000)
     key, created = store_snapshot(store, live)
     if request.mode == "snapshot":
@@ -369,7 +441,8 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
     body = report_json(report) | {"s3": {"snapshot": key, "snapshot_created": created, "record": record_key,
                                          "reports": reports}, "alert": alert, "alert_held": list(held)}
     return RunResult(ok=True, body=body, record=record, alert=alert,
-                     metrics=_metrics(report, snapshot_ms) | {"LockWaits": lock_waits})
+                     metrics=_metrics(report, snapshot_ms) | {"LockWaits": waits.lock,
+                                                              "ConnectionLimitWaits": waits.connections})
 
 
 def _publish_report(store: Store, publisher: Publisher | None, committed: Committed, report: Report,
@@ -383,54 +456,138 @@ def _publish_report(store: Store, publisher: Publisher | None, committed: Commit
     return decision.alert
 
 
-def _failure_decision(store: Store, target: Target | None, error: PgDriftError,
-                      context: RunContext) -> Committed | None:
-    """The alert-state decision for a failure; None (always alert) when there is no usable state."""
-    if target is None:
-        return None
-    try:
-        return commit_decision(store, target, Outcome(failure=error.category), context)
-    except PgDriftError:
-        return None  # the state store itself is failing: alert rather than stay silent
+@dataclass(frozen=True)
+class FailureScope:
+    """Whose failure it is: the alert state that deduplicates it, the policy, the name in the alert."""
+
+    state: str
+    policy: AlertPolicy
+    label: str
+
+    @classmethod
+    def of(cls, target: Target | None, requested: str) -> FailureScope:
+        if target is not None:
+            return cls(target.name, target.alert, target.name)
+        # A scheduled run of a target the settings lack: one state for all such runs, so a broken
+        # deployment pages once, not once per run; the requested name is echoed bounded (issue 12).
+        return cls(UNKNOWN_TARGET, AlertPolicy(), bounded(requested))
 
 
 def report_failure(error: PgDriftError, target: Target | None, target_name: str, store: Store,
                    publisher: Publisher | None, context: RunContext, notify: bool = True,
                    duration_ms: int = 0) -> RunResult:
     """Record a failed run and send the "monitor failed" alert (unless already sent for this failure)."""
-    # Records of unknown targets go under one partition rather than one per typo.
-    record = RunRecord(time=context.now.isoformat(), target=target.name if target else UNKNOWN_TARGET,
-                       run_id=context.run_id, status="failed", duration_ms=duration_ms,
-                       error_category=error.category, error=str(error))
+    return report_scoped_failure(error, FailureScope.of(target, target_name), store, publisher, context, notify,
+                                 duration_ms)
+
+
+def report_scoped_failure(error: PgDriftError, scope: FailureScope, store: Store, publisher: Publisher | None,
+                          context: RunContext, notify: bool = True, duration_ms: int = 0) -> RunResult:
+    """The failure is recorded, then alerted once per failure category (the alert state says
+    whether it already was). When the state itself cannot be read or written (S3 down, the state
+    prefix denied), nothing is published: every run would page. The run reports
+    `StateStoreErrors`, and the stack's alarm on it pages once and sends OK on recovery; the
+    alarm's state is where the alert state lives while S3 is unusable (issue 12)."""
+    record = RunRecord(time=context.now.isoformat(), target=scope.state, run_id=context.run_id, status="failed",
+                       duration_ms=duration_ms, error_category=error.category, error=str(error))
     record_key: str | None = None
-    alert: str | None = None
     with contextlib.suppress(PgDriftError):  # the alert below still goes out
         record_key = write_record(store, record)
+    alert, state_error = None, None
     if notify and publisher is not None:
-        committed = _failure_decision(store, target, error, context)
-        notification = notify_failure(error, target_name, context.run_id, context.now.isoformat())
-        if committed is None:
-            publisher.publish(notification)
-            alert = "failed"
-        elif committed.decision.alert is not None:
-            publish_committed(store, target_name, committed, publisher, notification)
-            alert = "failed"
-    body = {"status": "failed", "target": target_name, "error": {"category": error.category,
+        try:
+            committed = commit_state(store, scope.state, scope.policy, Outcome(failure=error.category), context)
+        except StateStoreError as unusable:
+            state_error = unusable
+            _log.error("pgdrift: the alert state cannot be used (%s); no alert is published, the StateStoreErrors "
+                       "alarm pages instead", unusable)
+        else:
+            if committed.decision.alert is not None:
+                notification = notify_failure(error, scope.label, context.run_id, context.now.isoformat())
+                publish_committed(store, scope.state, committed, publisher, notification)
+                alert = "failed"
+    body = {"status": "failed", "target": scope.label, "error": {"category": error.category,
             "reason": str(error.args[0]) if error.args else "", "remedy": error.remedy},
             "s3": {"record": record_key}, "alert": alert}
-    return RunResult(ok=False, body=body, record=record, alert=alert, metrics={"Success": 0})
+    metrics: dict[str, float] = {"Success": 0}
+    if state_error is not None or record_key is None:
+        body["state_store_error"] = str(state_error or "the run record could not be written")
+        metrics["StateStoreErrors"] = 1
+    return RunResult(ok=False, body=body, record=record, alert=alert, metrics=metrics)
+
+
+def reject_request(error: PgDriftError, requested: str, store: Store, context: RunContext) -> RunResult:
+    """An on-demand invocation with a bad event: the caller is answered with the error, and no one
+    is paged (the caller is there to read it). The run is recorded all the same."""
+    record = RunRecord(time=context.now.isoformat(), target=UNKNOWN_TARGET, run_id=context.run_id, status="rejected",
+                       error_category=error.category, error=str(error))
+    record_key: str | None = None
+    with contextlib.suppress(PgDriftError):
+        record_key = write_record(store, record)
+    body = {"status": "rejected", "target": bounded(requested), "error": {
+        "category": error.category, "reason": str(error.args[0]) if error.args else "", "remedy": error.remedy},
+        "s3": {"record": record_key}, "alert": None}
+    return RunResult(ok=False, body=body, record=record, metrics={})
+
+
+def _unexpected(error: Exception, request: RunRequest) -> PgDriftError:
+    """A bug: logged with its traceback (frames only: the message may hold what the code was
+    handed, so it is named by type), turned into a failure that says where to look."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    _log.error("pgdrift: unexpected %s while running target %s\n%sTraceback ends in %s",
+               type(error).__name__, bounded(request.target), frames, type(error).__name__)
+    return PgDriftError(f"running the monitor for target {bounded(request.target)}: unexpected "
+                        f"{type(error).__name__}", "This is a pgdrift bug; the function's logs have the traceback "
+                        "(search for 'unexpected'); please report it")
 
 
 def run_monitor(request: RunRequest, settings: MonitorSettings, store: Store, publisher: Publisher | None,
-                fetch_credentials: Callable[[Target], DbCredentials], context: RunContext) -> RunResult:
+                fetch_credentials: FetchCredentials, context: RunContext) -> RunResult:
     """One run; a failure of any kind returns a failed result (and alerts) instead of raising."""
     started = time.monotonic()
+    target = settings.targets.get(request.target)
+    if target is None:
+        error = settings.unknown_target(request.target)
+        if not request.scheduled:
+            return reject_request(error, request.target, store, context)
+        return report_failure(error, None, request.target, store, publisher, context, request.notify)
     try:
         return run_check(request, settings, store, publisher, fetch_credentials, context)
     except Exception as error:
-        failure = error if isinstance(error, PgDriftError) else PgDriftError(
-            f"running the monitor for target {request.target}: unexpected {type(error).__name__}: {error}",
-            "This is a pgdrift bug; the function's logs have the traceback")
-        target = settings.targets.get(request.target)
+        failure = error if isinstance(error, PgDriftError) else _unexpected(error, request)
         return report_failure(failure, target, request.target, store, publisher, context, request.notify,
-                        int((time.monotonic() - started) * 1000))
+                              int((time.monotonic() - started) * 1000))
+
+
+def report_misconfigured(error: PgDriftError, store: Store | None, publisher: Publisher | None,
+                         context: RunContext) -> RunResult:
+    """The settings themselves are broken (no target can run): alert once, on the `_settings`
+    state, until `resolve_misconfigured` sees them fixed."""
+    scope = FailureScope(SETTINGS_STATE, AlertPolicy(), ALL_TARGETS)
+    if store is None:  # not even a bucket: nowhere to keep state; the heartbeat alarms page
+        _log.error("pgdrift: the monitor's settings are broken and name no usable bucket: %s", error)
+        return RunResult(ok=False, body={"status": "failed", "target": ALL_TARGETS, "error": {
+            "category": error.category, "reason": str(error.args[0]) if error.args else "", "remedy": error.remedy},
+            "alert": None}, record=RunRecord(time=context.now.isoformat(), target=SETTINGS_STATE,
+                                             run_id=context.run_id, status="failed", error=str(error)),
+            metrics={"Success": 0})
+    return report_scoped_failure(error, scope, store, publisher, context)
+
+
+def resolve_misconfigured(store: Store, publisher: Publisher | None, context: RunContext) -> str | None:
+    """Once the settings parse again: if the last alert said they were broken, say "resolved"."""
+    if publisher is None:
+        return None
+    try:
+        previous, _ = store.read_state(SETTINGS_STATE)
+    except PgDriftError:
+        return None  # the run itself will meet the store's fault and report it
+    if previous is None or previous.status != "failed":
+        return None
+    committed = commit_state(store, SETTINGS_STATE, AlertPolicy(), Outcome(), context)
+    if committed.decision.alert is None:
+        return None
+    notification = Notification(status=committed.decision.alert, target=ALL_TARGETS, run_id=context.run_id,
+                                time=context.now.isoformat())
+    publish_committed(store, SETTINGS_STATE, committed, publisher, notification)
+    return committed.decision.alert

@@ -30,15 +30,17 @@ from typing import Any
 
 from pgdrift import contract
 from pgdrift.config import DriftConfig, SeverityRule, WaiverRule
-from pgdrift.errors import ConfigError
+from pgdrift.errors import ConfigError, bounded
 from pgdrift.model import DEFAULT_VERSION_TABLE, VERSION_TABLE_NAME
 from pgdrift.registry import BY_NAME
 from pgdrift.report import CHANGE_TYPES, SEVERITIES
 
 TLS_MODES = ("verify-full", "verify-ca", "require")
+AUTH_METHODS = ("password", "iam")
 TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 _TARGET_FIELDS = {"name", "secret_arn", "expected_key", "include_schemas", "exclude_schemas", "tls",
-                  "allow_plaintext", "alert", "assume_role_arn", "severity_overrides", "waivers", "version_table"}
+                  "allow_plaintext", "alert", "assume_role_arn", "severity_overrides", "waivers", "version_table",
+                  "auth", "region"}
 _RULE_FIELDS = {"severity_overrides": ({"pattern", "severity"}, {"kind", "change"}),
                 "waivers": ({"pattern", "reason", "owner", "expires"}, {"kind", "change"})}
 _REMEDY = f"Fix {contract.ENV_TARGETS} in the stack configuration (see the README, 'The serverless monitor')"
@@ -72,6 +74,10 @@ class Target:
     assume_role_arn: str | None = None
     drift_config: DriftConfig | None = None  # severity overrides and waivers, as in the config file
     version_table: str = DEFAULT_VERSION_TABLE  # Alembic's version table: NAME or SCHEMA.NAME
+    #: "password" (the secret's) or "iam": an RDS IAM token signed per run (the secret then needs
+    #: no password); IAM authentication needs TLS
+    auth: str = "password"
+    region: str | None = None  # the database's region, for IAM tokens (default: the function's)
 
 
 @dataclass(frozen=True)
@@ -83,10 +89,15 @@ class MonitorSettings:
     def target(self, name: str) -> Target:
         found = self.targets.get(name)
         if found is None:
-            known = ", ".join(sorted(self.targets)) or "none"
-            raise ConfigError(f"running the monitor: unknown target {name!r} (configured: {known})",
-                              "Use one of the configured target names")
+            raise self.unknown_target(name)
         return found
+
+    def unknown_target(self, name: str) -> ConfigError:
+        """The error for a target these settings lack; the name is the caller's, so it is bounded."""
+        known = sorted(self.targets)
+        listed = ", ".join(known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20 else "")
+        return ConfigError(f"running the monitor: unknown target {bounded(name)} (configured: {listed or 'none'})",
+                           "Use one of the configured target names")
 
 
 def _field(where: str, name: str) -> str:
@@ -214,17 +225,28 @@ def parse_target(value: Any, position: int, default_reminder_hours: float, ca_bu
                           "Target names become S3 key parts; rename the target")
     where = f"[{position}] ({name})"
     allow_plaintext = _boolean(value.get("allow_plaintext"), where, "allow_plaintext")
+    secret_arn = str(_string(value.get("secret_arn"), where, "secret_arn"))
+    tls = parse_tls(value.get("tls"), allow_plaintext, where, ca_bundle)
+    auth = value.get("auth", "password")
+    if auth not in AUTH_METHODS:
+        raise ConfigError(f"{_field(where, 'auth')} must be one of {', '.join(AUTH_METHODS)} (got {bounded(auth)})",
+                          _REMEDY)
+    if auth == "iam" and tls.sslmode == "disable":
+        raise ConfigError(f"{_field(where, 'auth')}: IAM database authentication needs TLS, but tls is disabled",
+                          "Remove allow_plaintext, or use auth: password")
     return Target(
         name=name,
-        secret_arn=str(_string(value.get("secret_arn"), where, "secret_arn")),
+        secret_arn=secret_arn,
         expected_key=_string(value.get("expected_key"), where, "expected_key", required=False),
-        tls=parse_tls(value.get("tls"), allow_plaintext, where, ca_bundle),
+        tls=tls,
         include_schemas=_strings(value.get("include_schemas"), where, "include_schemas"),
         exclude_schemas=_strings(value.get("exclude_schemas"), where, "exclude_schemas"),
         alert=parse_alert_policy(value.get("alert"), where, default_reminder_hours),
         assume_role_arn=_string(value.get("assume_role_arn"), where, "assume_role_arn", required=False),
         drift_config=parse_drift_config(value.get("severity_overrides"), value.get("waivers"), where),
         version_table=_version_table(value.get("version_table"), where),
+        auth=auth,
+        region=_string(value.get("region"), where, "region", required=False),
     )
 
 
@@ -295,12 +317,14 @@ class DbCredentials:
 _SECRET_KEYS = ("host", "port", "username", "password", "dbname")
 
 
-def parse_db_secret(document: Any, secret_name: str) -> DbCredentials:
-    """Validate the RDS secret JSON {host, port, username, password, dbname}; name what is missing."""
+def parse_db_secret(document: Any, secret_name: str, password_required: bool = True) -> DbCredentials:
+    """Validate the RDS secret JSON {host, port, username, password, dbname}; name what is missing
+    (the password may be absent with IAM authentication)."""
     if not isinstance(document, dict):
         raise ConfigError(f"reading secret {secret_name}: not a JSON object",
                           "Store the RDS secret format: {host, port, username, password, dbname}")
-    missing = [key for key in _SECRET_KEYS if key not in document or document[key] in (None, "")]
+    keys = _SECRET_KEYS if password_required else tuple(key for key in _SECRET_KEYS if key != "password")
+    missing = [key for key in keys if key not in document or document[key] in (None, "")]
     if missing:
         raise ConfigError(f"reading secret {secret_name}: missing key(s) {', '.join(missing)}",
                           "Store the RDS secret format: {host, port, username, password, dbname}")
@@ -310,4 +334,4 @@ def parse_db_secret(document: Any, secret_name: str) -> DbCredentials:
         raise ConfigError(f"reading secret {secret_name}: port {document['port']!r} is not a number",
                           "Set port to the database port, e.g. 5432") from None
     return DbCredentials(host=str(document["host"]), port=port, username=str(document["username"]),
-                         dbname=str(document["dbname"]), password=str(document["password"]))
+                         dbname=str(document["dbname"]), password=str(document.get("password") or ""))

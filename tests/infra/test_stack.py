@@ -180,7 +180,7 @@ def test_one_schedule_per_target_with_time_zone_no_window_retries_and_dlq(resour
         assert schedule["ScheduleExpressionTimezone"] == target.schedule.time_zone
         assert schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}
         assert schedule["Target"]["Arn"] == {"Fn::GetAtt": [function_id, "Arn"]}
-        assert json.loads(schedule["Target"]["Input"]) == {"target": target.name}
+        assert json.loads(schedule["Target"]["Input"]) == {"target": target.name, "trigger": "schedule"}
         assert schedule["Target"]["RetryPolicy"] == {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600}
         assert schedule["Target"]["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue_id, "Arn"]}}
 

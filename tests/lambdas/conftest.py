@@ -8,6 +8,8 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 
 from pgdrift.demo_monitor import DemoContext
+from tests.lambdas.world import World, make_world
+from tests.support import TestServer
 
 # The demo drives the handlers with the same stand-in, so there is one definition of it.
 FakeContext = DemoContext
@@ -25,3 +27,9 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     parameters.base.DEFAULT_PROVIDERS.clear()
     yield
     parameters.base.DEFAULT_PROVIDERS.clear()
+
+
+@pytest.fixture
+def world(pg18: TestServer, aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    """moto's S3, SNS (read back through SQS) and Secrets Manager, and a database for `prod`."""
+    yield from make_world(pg18, aws_env, monkeypatch)

@@ -6,138 +6,31 @@ an SQS queue subscribed to the topic.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import os
-import socket
-import sys
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from pgdrift import snapshot_io
 from pgdrift.catalog import read_snapshot
 from pgdrift.connect import parse_dsn
 from pgdrift.errors import ConfigError
 from pgdrift.settings import parse_settings
-from tests.lambdas.conftest import FakeContext
-from tests.support import TestServer, connect, execute
-
-SCHEMA = """
-CREATE TABLE providers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, npi text NOT NULL UNIQUE,
-                        full_name text NOT NULL);
-CREATE TABLE licenses (id bigint PRIMARY KEY, provider_id bigint NOT NULL REFERENCES providers (id),
-                       state char(2) NOT NULL);
-CREATE INDEX providers_full_name ON providers (full_name);  -- its definition is read with a lock
-"""
-BUCKET = "pgdrift-history"
-EXPECTED_KEY = "expected/prod/snapshot.json.gz"
-
-
-@dataclass
-class World:
-    """The AWS side (moto) and the database the `prod` target points at."""
-
-    server: TestServer
-    dsn: str
-    role: str
-    password: str
-    s3: Any
-    sqs: Any
-    secrets: Any
-    queue_url: str
-    secret_arn: str
-
-    def invoke(self, event: Any, request_id: str | None = None, remaining_ms: int = 60_000) -> dict[str, Any]:
-        from lambdas.monitor import handler
-
-        # Powertools binds its log stream at import; point it at this test's (captured) stdout.
-        handler.logger.registered_handler.stream = sys.stdout  # type: ignore[attr-defined]
-        context = FakeContext(remaining_ms=remaining_ms)
-        if request_id:
-            context.aws_request_id = request_id
-        return handler.handler(event, context)
-
-    def messages(self) -> list[dict[str, Any]]:
-        """SNS envelopes delivered to the queue since the last call."""
-        found: list[dict[str, Any]] = []
-        while True:
-            batch = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", [])
-            if not batch:
-                return found
-            for message in batch:
-                found.append(json.loads(message["Body"]))
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
-
-    def keys(self, prefix: str) -> list[str]:
-        listing = self.s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)
-        return sorted(item["Key"] for item in listing.get("Contents", ()))
-
-    def get(self, key: str) -> bytes:
-        return bytes(self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
-
-    def set_secret(self, **changes: Any) -> None:
-        value = {"host": "127.0.0.1", "port": self.server.embedded.port, "username": self.role,  # type: ignore[union-attr]
-                 "password": self.password, "dbname": parse_dsn(self.dsn).database, **changes}
-        value = {key: item for key, item in value.items() if item is not None}
-        self.secrets.put_secret_value(SecretId=self.secret_arn, SecretString=json.dumps(value))
-
-    def all_text(self) -> str:
-        """Every S3 object, decompressed, as text (to look for secrets)."""
-        texts = []
-        for key in self.keys(""):
-            data = self.get(key)
-            with contextlib.suppress(OSError):  # the corrupt-artifact case stores broken gzip
-                data = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-            texts.append(data.decode("utf-8", "replace"))
-        return "\n".join(texts)
-
-
-def _targets(secret_arn: str) -> str:
-    return json.dumps([{"name": "prod", "secret_arn": secret_arn, "expected_key": EXPECTED_KEY,
-                        "allow_plaintext": True, "alert": {"reminder_hours": 0}}])
-
-
-@pytest.fixture
-def world(pg18: TestServer, aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    dsn = pg18.create_database(SCHEMA)
-    role, password = f"monitor_{os.getpid()}_{parse_dsn(dsn).database}", f"pw-{os.urandom(8).hex()}"
-    execute(pg18.admin_dsn, f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
-    expected = read_snapshot(parse_dsn(dsn))
-    with mock_aws():
-        s3, sns, sqs = boto3.client("s3"), boto3.client("sns"), boto3.client("sqs")
-        secrets = boto3.client("secretsmanager")
-        s3.create_bucket(Bucket=BUCKET)
-        s3.put_object(Bucket=BUCKET, Key=EXPECTED_KEY,
-                      Body=gzip.compress(snapshot_io.dumps(expected).encode("utf-8"), mtime=0))
-        topic = sns.create_topic(Name="pgdrift-alerts")["TopicArn"]
-        queue_url = sqs.create_queue(QueueName="alerts")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
-        secret_arn = secrets.create_secret(Name="prod/monitor", SecretString="{}")["ARN"]
-        monkeypatch.setenv("PGDRIFT_TARGETS", _targets(secret_arn))
-        monkeypatch.setenv("PGDRIFT_BUCKET", BUCKET)
-        monkeypatch.setenv("PGDRIFT_TOPIC_ARN", topic)
-        from lambdas.monitor import handler
-
-        handler.runtime.cache_clear()
-        result = World(pg18, dsn, role, password, s3, sqs, secrets, queue_url, secret_arn)
-        result.set_secret()
-        yield result
-        handler.runtime.cache_clear()
-    pg18.drop_database(parse_dsn(dsn).database)
-    execute(pg18.admin_dsn, f"DROP ROLE {role}")
-
-
-def attributes(envelope: dict[str, Any]) -> dict[str, str]:
-    return {name: value["Value"] for name, value in envelope["MessageAttributes"].items()}
+from tests.lambdas.world import (
+    BUCKET,
+    EXPECTED_KEY,
+    MigrationLock,
+    Silent,
+    SlowProxy,
+    World,
+    attributes,
+    closed_port,
+    targets_json,
+)
+from tests.support import execute
 
 
 def test_drift_lifecycle_alerts_only_on_change(world: World, capfd: pytest.CaptureFixture[str]) -> None:
@@ -204,7 +97,7 @@ def record_severity(record: dict[str, Any]) -> str:
 def _retarget(monkeypatch: pytest.MonkeyPatch, world: World, **extra: Any) -> None:
     from lambdas.monitor import handler
 
-    targets = json.loads(_targets(world.secret_arn))
+    targets = json.loads(targets_json(world.secret_arn))
     targets[0].update(extra)
     monkeypatch.setenv("PGDRIFT_TARGETS", json.dumps(targets))
     handler.runtime.cache_clear()
@@ -239,33 +132,6 @@ def test_on_demand_check_returns_the_report_json_and_keys(world: World) -> None:
     assert world.messages() == []
 
 
-class Silent:
-    """A TCP server that accepts connections and never answers (a hung database)."""
-
-    def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.held: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                self.held.append(self.listener.accept()[0])
-            except OSError:
-                return
-
-    def close(self) -> None:
-        self.listener.close()
-        for connection in self.held:
-            connection.close()
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
 
 FAILURES: dict[str, tuple[dict[str, Any], Any, str, str]] = {
     "database down": ({"port": "closed"}, {"target": "prod"}, "connection", "connection refused"),
@@ -273,9 +139,11 @@ FAILURES: dict[str, tuple[dict[str, Any], Any, str, str]] = {
                        "authentication failed"),
     "secret missing a key": ({"password": None}, {"target": "prod"}, "config", "missing key(s) password"),
     "secret deleted": ({}, {"target": "prod"}, "secret", "ResourceNotFoundException"),
-    "malformed event": ({}, {"target": "prod", "mode": "explode"}, "config", "reading the invocation event: mode"),
-    "unknown target": ({}, {"target": "staging"}, "config", "unknown target 'staging'"),
-    "event not an object": ({}, ["prod"], "config", "reading the invocation event"),
+    # A schedule whose input is wrong is a broken deployment: it alerts (on demand, see below, it does not)
+    "malformed scheduled event": ({}, {"target": "prod", "mode": "explode", "trigger": "schedule"}, "config",
+                                  "reading the invocation event: mode"),
+    "scheduled run of an unknown target": ({}, {"target": "staging", "trigger": "schedule"}, "config",
+                                           "unknown target 'staging'"),
     "corrupt artifact": ({}, {"target": "prod"}, "corrupt_artifact", "not valid (gzip) JSON"),
     "expected schema of another pgdrift": ({}, {"target": "prod"}, "corrupt_artifact",
                                            "format_version 1 is not supported (this pgdrift reads 2)"),
@@ -289,7 +157,7 @@ def test_failures_alert_monitor_failed_with_reason(world: World, case: str,
     secret_changes, event, category, reason = FAILURES[case]
     silent = Silent() if secret_changes.get("port") == "silent" else None
     if secret_changes.get("port") == "closed":
-        secret_changes = {"port": _closed_port()}
+        secret_changes = {"port": closed_port()}
     elif silent is not None:
         secret_changes = {"port": silent.port}
     world.set_secret(**secret_changes)
@@ -324,22 +192,6 @@ def test_failures_alert_monitor_failed_with_reason(world: World, case: str,
     assert world.password not in world.all_text()
     assert "monitor failed" in captured.out
 
-
-class MigrationLock:
-    """A migration in progress: ACCESS EXCLUSIVE on providers, held for `seconds` (or until closed)."""
-
-    def __init__(self, dsn: str, seconds: float | None) -> None:
-        self.connection = connect(dsn)
-        self.connection.run("BEGIN")
-        self.connection.run("LOCK TABLE providers IN ACCESS EXCLUSIVE MODE")
-        self.timer = threading.Timer(seconds, self.release) if seconds is not None else None
-        if self.timer is not None:
-            self.timer.start()
-
-    def release(self) -> None:
-        with contextlib.suppress(Exception):
-            self.connection.run("ROLLBACK")
-            self.connection.close()
 
 
 def test_a_migration_holding_a_lock_is_waited_out_not_reported_as_a_failure(
@@ -383,48 +235,63 @@ def test_a_lock_held_past_the_lambda_s_time_is_a_lock_failure_that_says_how_long
     assert attributes(envelope)["status"] == "failed"
 
 
+REJECTED = {
+    "malformed event": ({"target": "prod", "mode": "explode"}, "reading the invocation event: mode"),
+    "unknown target": ({"target": "staging"}, "unknown target 'staging'"),
+    "event not an object": (["prod"], "reading the invocation event"),
+    "wrong types": ({"target": "prod", "notify": "yes please"}, "notify: Input should be a valid boolean"),
+    "a long hostile name": ({"target": "x\nALERT: all good\n" * 500}, "String should have at most 63 characters"),
+}
+
+
+@pytest.mark.parametrize("case", list(REJECTED))
+def test_a_bad_on_demand_event_answers_the_caller_and_pages_no_one(world: World, case: str) -> None:
+    event, reason = REJECTED[case]
+    # When someone invokes the monitor by hand with a bad event
+    result = world.invoke(event)
+    # Then the answer says what is wrong and what to send, no one is paged, and the run is recorded
+    assert result["status"] == "rejected" and result["alert"] is None
+    assert reason in result["error"]["reason"] and result["error"]["remedy"]
+    assert world.messages() == []
+    record = json.loads(world.get(result["s3"]["record"]))
+    assert (record["status"], record["target"]) == ("rejected", "_unknown")
+    # And what the caller sent is echoed escaped and bounded, never as raw lines
+    stored = world.all_text() + json.dumps(result)
+    assert "\nALERT: all good" not in stored.replace("\\n", "")
+    assert len(result["target"]) <= 100
+
+
+def test_a_scheduled_run_of_an_unknown_target_alerts_once(world: World) -> None:
+    event = {"target": "staging", "trigger": "schedule"}
+    assert world.invoke(event)["alert"] == "failed"
+    assert world.invoke(event)["alert"] is None
+    (envelope,) = world.messages()
+    assert attributes(envelope)["status"] == "failed" and "'staging'" in envelope["Message"]
+
+
 def test_broken_settings_answer_and_alert_without_crashing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     from lambdas.monitor import handler
 
+    good = os.environ["PGDRIFT_TARGETS"]
+    # Given settings broken by a deploy
     monkeypatch.setenv("PGDRIFT_TARGETS", '[{"name": "prod"}]')
     handler.runtime.cache_clear()
-    result = world.invoke({"target": "prod"})
+    # When the schedule runs twice: one alert that names the field, then silence
+    result = world.invoke({"target": "prod", "trigger": "schedule"})
     assert result["status"] == "failed"
     assert "[0] (prod).secret_arn must be a non-empty string" in result["error"]["reason"]
+    assert world.invoke({"target": "prod", "trigger": "schedule"})["alert"] is None
     (envelope,) = world.messages()
     assert attributes(envelope)["status"] == "failed" and "secret_arn" in envelope["Message"]
+    assert len(world.keys("runs/target=_settings/")) == 2
+    # When the settings are fixed (a new container): one "resolved", then the run goes on as usual
+    monkeypatch.setenv("PGDRIFT_TARGETS", good)
+    handler.runtime.cache_clear()
+    assert world.invoke({"target": "prod", "trigger": "schedule"})["status"] == "clean"
+    assert world.invoke({"target": "prod", "trigger": "schedule"})["status"] == "clean"
+    (envelope,) = world.messages()
+    assert attributes(envelope)["status"] == "resolved" and "(all targets)" in envelope["Message"]
 
-
-class SlowProxy:
-    """A TCP proxy to PostgreSQL that holds every server reply for `delay` seconds (a slow link)."""
-
-    def __init__(self, upstream_port: int, delay: float) -> None:
-        self.upstream_port, self.delay = upstream_port, delay
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client = self.listener.accept()[0]
-            except OSError:
-                return
-            server = socket.create_connection(("127.0.0.1", self.upstream_port))
-            threading.Thread(target=self._pump, args=(client, server, 0.0), daemon=True).start()
-            threading.Thread(target=self._pump, args=(server, client, self.delay), daemon=True).start()
-
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket, delay: float) -> None:
-        with contextlib.suppress(OSError):
-            while data := source.recv(65536):
-                time.sleep(delay)
-                sink.sendall(data)
-        with contextlib.suppress(OSError):
-            sink.shutdown(socket.SHUT_WR)
-
-    def close(self) -> None:
-        self.listener.close()
 
 
 def test_a_slow_database_fails_within_the_lambda_time_left(world: World) -> None:
@@ -469,7 +336,7 @@ def test_a_failed_publish_is_retried_by_lambda_without_losing_the_alert(world: W
 
 
 def test_a_repeated_failure_alerts_once(world: World) -> None:
-    world.set_secret(port=_closed_port())
+    world.set_secret(port=closed_port())
     assert world.invoke({"target": "prod"})["alert"] == "failed"
     assert world.invoke({"target": "prod"})["alert"] is None
     assert len(world.messages()) == 1

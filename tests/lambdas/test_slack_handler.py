@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import threading
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +18,7 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 
 from pgdrift.alerting import Notification, NotifiedFinding, NotifiedMigration
@@ -175,3 +177,31 @@ def test_a_secret_without_webhook_url_raises_a_clear_error(slack: Any, sink: Sin
     with pytest.raises(ConfigError, match="has no webhook_url"):
         invoke(slack, sns_event(notification()))
     assert sink.bodies == []
+
+
+BAD_URLS = {
+    "typo in the scheme": f"htps://hooks.slack.com/services/{TOKEN}",
+    "no scheme": f"hooks.slack.com/services/{TOKEN}",
+    "plain http to Slack": f"http://hooks.slack.com/services/{TOKEN}",
+    "no host": f"https:///services/{TOKEN}",
+    "a bad port": f"https://hooks.slack.com:99999999/services/{TOKEN}",
+    "a newline inside": f"https://hooks.slack.com/services/{TOKEN}\nX",
+    "no path": "https://hooks.slack.com",
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_URLS))
+def test_a_malformed_webhook_url_is_refused_naming_the_secret_never_the_url(
+        slack: Any, case: str, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    # Given a webhook URL (a credential) of the wrong shape in the secret
+    boto3.client("secretsmanager").put_secret_value(SecretId=os.environ["PGDRIFT_SLACK_SECRET_ARN"],
+                                                    SecretString=json.dumps({"webhook_url": BAD_URLS[case]}))
+    parameters.base.DEFAULT_PROVIDERS.clear()
+    # When an alert arrives, the notifier refuses it with an error that names the secret
+    with pytest.raises(ConfigError, match="webhook_url in secret arn:aws:secretsmanager") as raised:
+        invoke(slack, sns_event(notification()))
+    # Then no part of the URL's path (its token) is in the error, the logs or the traceback
+    captured = capfd.readouterr()
+    traceback_text = "".join(traceback.format_exception(raised.value))  # what Lambda would log
+    text = traceback_text + repr(raised.value) + captured.out + captured.err + caplog.text
+    assert TOKEN not in text and "T0000" not in text
