@@ -1,6 +1,6 @@
 """`pgdrift check DSN --expected FILE|s3://...`: a live database against the ledger (or a snapshot).
 
-Exit codes: 0 at head with no drift, 1 behind or drifted (or the revision is unknown), 2 error.
+Exit codes: 0 at head with no drift, 1 behind or drifted, 2 error (a revision the ledger does not know too).
 """
 
 from __future__ import annotations
