@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from pgdrift import drift
+from pgdrift.errors import UnknownRevision
 from pgdrift.identity import quote_ident
 from pgdrift.ledger import Ledger, Revision, days_between
 from pgdrift.model import Snapshot
@@ -435,6 +436,8 @@ def check(
         )
     ledger = expected
     position = locate(live, ledger)
+    if position.state == "ahead_or_unknown":
+        raise unknown_revision(live, ledger, source)
     head = ledger.expected_at(None)
     if position.known:
         changes, status = _against_live_revision(live, ledger, position, head, config)
@@ -456,6 +459,26 @@ def check(
         _side(head, head_source, ledger.heads),
         _side(live, source, position.revisions),
         "Schema drift report",
+    )
+
+
+def unknown_revision(live: Snapshot, ledger: Ledger, source: str) -> UnknownRevision:
+    """A revision the ledger does not know: compared with head, every migration since the two
+    projects (or versions) parted would be reported as drift, dozens of findings that mean nothing."""
+    unknown = [revision for revision in live.meta.alembic.revisions if revision not in ledger.by_id]
+    closest, differences = ledger.closest_revision(live)
+    if closest is None:
+        resemblance = "its schema is closest to an empty database"
+    elif differences == 0:
+        resemblance = f"its schema matches the ledger's revision {closest} exactly"
+    else:
+        resemblance = f"its schema is closest to the ledger's revision {closest} ({differences} object(s) differ)"
+    return UnknownRevision(
+        f"checking {source} against the ledger {ledger.source}: the database's revision {', '.join(unknown)} "
+        f"is unknown to this ledger, whose head is {', '.join(ledger.heads)} ({resemblance})",
+        "Either the ledger is another project's (pass the one built from this database's migrations), or "
+        "the database is ahead of the published ledger (rebuild it with `pgdrift expected build` from the "
+        "deployed branch and publish it)",
     )
 
 

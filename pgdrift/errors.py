@@ -74,6 +74,13 @@ class CatalogError(PgDriftError):
     category = "catalog"
 
 
+class UnknownRevision(PgDriftError):
+    """The live database's Alembic revision is not in the ledger's graph (issue 12): the ledger is
+    another project's, or older than the database. Nothing it reports would be meaningful."""
+
+    category = "unknown_revision"
+
+
 class SnapshotFormatError(PgDriftError):
     """A snapshot, report or ledger file is corrupt or of an unknown format version."""
 

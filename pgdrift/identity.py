@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 
 # PostgreSQL's non-"unreserved" keywords (pg_get_keywords() where catcode <> 'U', PostgreSQL 18).
@@ -60,6 +61,72 @@ def split_qualified(key: str) -> list[str]:
         quoted, plain = match.groups()
         parts.append(quoted.replace('""', '"') if quoted is not None else plain)
     return parts
+
+
+#: PostgreSQL truncates a longer name to NAMEDATALEN - 1 bytes, so it would name another object.
+MAX_IDENTIFIER_BYTES = 63
+# Control and format characters (a newline, a bidi override) and line separators: a name that
+# holds one ends a comment early in SQL meant for an administrator, or reads as something else.
+_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def identifier_problem(name: str) -> str | None:
+    """Why `name` cannot be a PostgreSQL identifier taken as it is, or None if it can."""
+    if not name:
+        return "is empty"
+    control = _control_character(name)
+    if control:
+        return control
+    size = len(name.encode("utf-8"))
+    if size > MAX_IDENTIFIER_BYTES:
+        return (f"is {size} bytes long; PostgreSQL names are at most {MAX_IDENTIFIER_BYTES} bytes "
+                "(it would cut the name short)")
+    return None
+
+
+def _control_character(text: str) -> str | None:
+    bad = next((char for char in text if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES), None)
+    return None if bad is None else f"contains the control character U+{ord(bad):04X}"
+
+
+# A name as SQL spells it: "quoted" (doubled quotes inside) or unquoted (a letter or _, then
+# letters, digits, _ and $).
+_SQL_NAME_PART = re.compile(r'"((?:[^"]|"")*)"|([^\W\d][\w$]*)')
+_NOT_A_NAME = ('is not a table name or schema.name (put a name with capitals, spaces, dots or other '
+               'characters in double quotes: "My App".alembic_version)')
+
+
+def parse_qualified_name(text: str) -> tuple[str, ...]:
+    """`NAME` or `SCHEMA.NAME` as SQL spells it, split into names: `"My.App".versions` is
+    `("My.App", "versions")`. Unquoted names are folded to lower case as PostgreSQL folds them
+    (ASCII letters only). Raises ValueError saying why the text is not such a name."""
+    control = _control_character(text)
+    if control:
+        raise ValueError(control)
+    parts: list[str] = []
+    position = 0
+    while True:
+        match = _SQL_NAME_PART.match(text, position)
+        if match is None:
+            raise ValueError(_NOT_A_NAME)
+        quoted, plain = match.groups()
+        name = quoted.replace('""', '"') if quoted is not None else _fold_ascii(plain)
+        problem = identifier_problem(name)
+        if problem:
+            raise ValueError(f"has a name that {problem}")
+        parts.append(name)
+        position = match.end()
+        if position == len(text):
+            return tuple(parts)
+        if text[position] != ".":
+            raise ValueError(_NOT_A_NAME)
+        if len(parts) == 2:
+            raise ValueError("has more than two names (SCHEMA.NAME at most)")
+        position += 1
+
+
+def _fold_ascii(name: str) -> str:
+    return "".join(char.lower() if "A" <= char <= "Z" else char for char in name)
 
 
 def matches_any(name: str, patterns: Iterable[str]) -> bool:

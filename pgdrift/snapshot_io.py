@@ -99,11 +99,17 @@ def read_file(path: str | Path) -> model.Snapshot:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise SnapshotFormatError(f"reading snapshot {path}: {error.strerror}") from None
+        what = "it is a folder" if path.is_dir() else error.strerror
+        raise SnapshotFormatError(f"reading snapshot {path}: {what}",
+                                  "Give the path of a snapshot file written by `pgdrift snapshot -o`") from None
     return loads(data, str(path))
 
 
-def write_file(snapshot: model.Snapshot, path: str | Path) -> None:
-    path = Path(path)
+def file_bytes(snapshot: model.Snapshot, path: str | Path) -> bytes:
+    """The bytes of the snapshot's file at `path`: gzip when the name ends in .gz."""
     text = dumps_bytes(snapshot)
-    path.write_bytes(gzip.compress(text, mtime=0) if path.suffix == ".gz" else text)
+    return gzip.compress(text, mtime=0) if Path(path).suffix == ".gz" else text
+
+
+def write_file(snapshot: model.Snapshot, path: str | Path) -> None:
+    Path(path).write_bytes(file_bytes(snapshot, path))

@@ -10,6 +10,7 @@ import pytest
 from pgdrift import ledger as ledger_module
 from pgdrift.check import check, narrowing
 from pgdrift.cli import main
+from pgdrift.errors import UnknownRevision
 from pgdrift.ledger import Ledger
 from pgdrift.render import render
 from pgdrift.report import Report
@@ -172,18 +173,36 @@ def test_json_report_fields(server: TestServer, linear: Ledger) -> None:
     assert '"cause": "pending_migration"' in migrations and '"migration": "l004"' in migrations
 
 
-def test_ahead_of_the_repository(server: TestServer, linear: Ledger, linear_file: str) -> None:
+def test_ahead_of_the_published_ledger_is_an_error(server: TestServer, linear: Ledger, linear_file: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # Given a database at a revision the ledger has not seen (a migration deployed before the
+    # ledger was rebuilt). Compared with head, it would be drift; the ledger simply cannot tell.
     dsn = migrated(
         server, "linear", "head", sql="UPDATE alembic_version SET version_num = 'l005_from_a_branch'"
     )
-    report = check(snapshot(dsn), linear)
-    assert report.migrations is not None
-    assert report.migrations.state == "ahead_or_unknown"
-    assert "l005_from_a_branch" in (report.migrations.detail or "")
-    assert "matches revision l004 exactly" in (report.migrations.detail or "")
-    assert report.migrations.live_revisions == ("l005_from_a_branch",)
-    assert report.status == "drift"
-    assert main(["check", dsn, "--expected", linear_file, "-o", "/dev/null"]) == 1
+    with pytest.raises(UnknownRevision) as raised:
+        check(snapshot(dsn), linear)
+    message = str(raised.value)
+    assert "the database's revision l005_from_a_branch is unknown to this ledger, whose head is l004" in message
+    assert "matches the ledger's revision l004 exactly" in message
+    assert "another project's" in message and "ahead of the published ledger" in message
+    assert raised.value.category == "unknown_revision"
+    assert main(["check", dsn, "--expected", linear_file, "-o", "/dev/null"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("pgdrift: error: checking ") and "l005_from_a_branch" in line and linear_file in line
+
+
+def test_the_ledger_of_another_project_is_an_error(server: TestServer, linear: Ledger, linear_file: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # Given a database of the "branched" project checked with the "linear" project's ledger
+    dsn = migrated(server, "branched", "heads")
+    with pytest.raises(UnknownRevision, match=r"the database's revision b3 is unknown to this ledger, whose head "
+                                              r"is l004 \(its schema is closest to"):
+        check(snapshot(dsn), linear)
+    # Then the CLI exits 2 (an error), not 1 with a report of dozens of findings
+    assert main(["check", dsn, "--expected", linear_file]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "another project's" in captured.err
 
 
 def test_no_version_table(server: TestServer, linear: Ledger) -> None:

@@ -18,6 +18,7 @@ from pgdrift.connect import parse_dsn
 from tests.drift_support import report_schema
 from tests.support import TestServer
 
+UNREACHABLE = "postgresql://app@127.0.0.1:1/app?sslmode=disable&connect_timeout=1"
 BEFORE = "CREATE TABLE providers (id integer PRIMARY KEY, gender text, npi varchar(10));"
 AFTER = "CREATE TABLE providers (id integer PRIMARY KEY, npi varchar(10));"
 
@@ -88,6 +89,29 @@ def test_errors_exit_2_with_a_message(files: dict[str, str], tmp_path: Path,
     with pytest.raises(SystemExit) as exited:
         main(["diff", files["expected"], files["actual"], "--format", "pdf"])
     assert exited.value.code == 2
+
+
+@pytest.mark.parametrize("command", [
+    ["diff", "expected.json", UNREACHABLE], ["check", UNREACHABLE, "--expected", "ledger.json.gz"],
+    ["compare", UNREACHABLE, UNREACHABLE, "--expected", "ledger.json.gz"]], ids=["diff", "check", "compare"])
+def test_an_output_that_cannot_be_written_exits_2_before_reading(command: list[str], tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # The databases are not reached: the output is checked first, so the message is about it.
+    for output, words in [(tmp_path, "it is a folder, not a file"),
+                          (tmp_path / "missing" / "report.txt", "does not exist. Create it first")]:
+        assert main([*command, "-o", str(output)]) == 2
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"pgdrift: error: writing {output}: ") and words in line
+
+
+def test_a_folder_or_binary_file_as_a_snapshot_exits_2(files: dict[str, str], tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(tmp_path), files["actual"]]) == 2
+    assert f"reading snapshot {tmp_path}: it is a folder. Give the path of a snapshot file" in capsys.readouterr().err
+    binary = tmp_path / "binary.dat"
+    binary.write_bytes(bytes(range(256)) * 4)
+    assert main(["diff", files["expected"], str(binary)]) == 2
+    assert f"reading {binary}: not valid (gzip) JSON" in capsys.readouterr().err
 
 
 def test_an_unreachable_dsn_exits_2_without_its_password(files: dict[str, str],

@@ -119,6 +119,32 @@ def test_cli_snapshot_reads_a_version_table_of_another_name(tmp_path: Path, serv
     assert "is not a table name or schema.name" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("output", "words"), [
+    ("missing/snap.json", "the folder {tmp}/missing does not exist. Create it first"),
+    ("missing/snap.json.gz", "the folder {tmp}/missing does not exist. Create it first"),
+    ("", "it is a folder, not a file. Give -o the name of a file"),
+    ("a-file/snap.json", "{tmp}/a-file is a file, not a folder"),
+], ids=["missing-folder", "missing-folder-gz", "a-folder", "under-a-file"])
+def test_cli_snapshot_to_an_output_it_cannot_write_exits_2(tmp_path: Path, pg16: TestServer, output: str,
+                                                           words: str, capsys: pytest.CaptureFixture[str]) -> None:
+    dsn = pg16.create_database("CREATE TABLE t (id int PRIMARY KEY);")
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    target = str(tmp_path / output) if output else str(tmp_path)
+    assert main(["snapshot", dsn, "-o", target]) == 2
+    [line] = capsys.readouterr().err.splitlines()  # one line, no traceback
+    assert line.startswith(f"pgdrift: error: writing {target}: ") and words.format(tmp=tmp_path) in line
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"]  # nothing written
+
+
+def test_write_output_names_the_file_when_the_folder_goes_away(tmp_path: Path) -> None:
+    # The early check passed, then the folder was removed before the write (a slow snapshot, say).
+    from pgdrift.cli.common import write_output
+    from pgdrift.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"writing .*/gone/r\.txt: the folder .*/gone does not exist"):
+        write_output("report", str(tmp_path / "gone" / "r.txt"))
+
+
 def test_cli_grant_sql(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grant-sql", "--database", "credentialmate", "--schema", "public", "--schema", "Audit"]) == 0
     sql = capsys.readouterr().out

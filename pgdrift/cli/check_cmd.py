@@ -1,6 +1,6 @@
 """`pgdrift check DSN --expected FILE|s3://...`: a live database against the ledger (or a snapshot).
 
-Exit codes: 0 at head with no drift, 1 behind or drifted (or the revision is unknown), 2 error.
+Exit codes: 0 at head with no drift, 1 behind or drifted, 2 error (a revision the ledger does not know too).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pgdrift import render
 from pgdrift.catalog import read_snapshot
 from pgdrift.check import check
 from pgdrift.cli import EXIT_DRIFT, EXIT_OK
-from pgdrift.cli.common import add_read_arguments, connect_options, read_options, write_output
+from pgdrift.cli.common import add_read_arguments, check_output, connect_options, read_options, write_output
 from pgdrift.errors import ArtifactError
 from pgdrift.ledger import Ledger, load_expected
 from pgdrift.model import Snapshot
@@ -76,6 +76,7 @@ def emit(report: Report, arguments: argparse.Namespace) -> int:
 
 
 def run(arguments: argparse.Namespace) -> int:
+    check_output(arguments.output)  # before the databases are read
     expected: Ledger | Snapshot = load_expected(read_location(arguments.expected), arguments.expected)
     live = read_snapshot(connect_options(arguments.dsn, arguments), read_options(arguments))
     return emit(check(live, expected, load_config(arguments.config)), arguments)

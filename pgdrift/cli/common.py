@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pgdrift.catalog import DEFAULT_EXCLUDE_OBJECTS, DEFAULT_EXCLUDE_SCHEMAS, ReadOptions
 from pgdrift.connect import ConnectOptions, parse_dsn
-from pgdrift.errors import PgDriftError
+from pgdrift.errors import ConfigError, PgDriftError
 from pgdrift.model import DEFAULT_VERSION_TABLE, VERSION_TABLE_NAME
 
 
@@ -66,6 +66,29 @@ def connect_options(dsn: str, arguments: argparse.Namespace) -> ConnectOptions:
     )
 
 
+def check_output(output: str | None) -> None:
+    """Refuse an -o that cannot be written (a folder, a missing folder) before the work is done."""
+    if output not in (None, "-"):
+        assert output is not None
+        problem = _output_problem(output)
+        if problem:
+            raise problem
+
+
+def _output_problem(output: str) -> PgDriftError | None:
+    path = Path(output)
+    if path.is_dir():
+        return ConfigError(f"writing {output}: it is a folder, not a file",
+                           f"Give -o the name of a file, e.g. {path / 'out.json'}")
+    if path.parent.exists() and not path.parent.is_dir():
+        return ConfigError(f"writing {output}: {path.parent} is a file, not a folder",
+                           "Give -o a file in an existing folder")
+    if not path.parent.is_dir():
+        return ConfigError(f"writing {output}: the folder {path.parent} does not exist",
+                           "Create it first, or give -o a file in an existing folder")
+    return None
+
+
 def write_output(text: str | bytes, output: str | None) -> None:
     """Write to a file (gzip when it ends in .gz is the caller's business) or to stdout."""
     if output in (None, "-"):
@@ -82,4 +105,5 @@ def write_output(text: str | bytes, output: str | None) -> None:
         else:
             path.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise PgDriftError(f"writing {output}: {error.strerror}") from None
+        raise _output_problem(output) or PgDriftError(
+            f"writing {output}: {error.strerror}", "Check that its folder is writable and has space") from None

@@ -7,7 +7,7 @@ import argparse
 from pgdrift.catalog import read_snapshot
 from pgdrift.check import compare
 from pgdrift.cli.check_cmd import add_report_arguments, emit, load_config, read_location
-from pgdrift.cli.common import add_read_arguments, connect_options, read_options
+from pgdrift.cli.common import add_read_arguments, check_output, connect_options, read_options
 from pgdrift.errors import ConfigError
 from pgdrift.ledger import Ledger, load_expected
 
@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(arguments: argparse.Namespace) -> int:
+    check_output(arguments.output)  # before the databases are read
     expected = load_expected(read_location(arguments.expected), arguments.expected)
     if not isinstance(expected, Ledger):
         raise ConfigError(

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from pgdrift.cli.common import add_read_arguments, connect_options, read_options, write_output
+from pgdrift.cli.common import add_read_arguments, check_output, connect_options, read_options, write_output
 from pgdrift.config import DriftConfig, read_config
 from pgdrift.drift import analyze, make_report
 from pgdrift.render import FORMATS, render
@@ -43,6 +43,7 @@ def _use_color(arguments: argparse.Namespace) -> bool:
 
 
 def run(arguments: argparse.Namespace) -> int:
+    check_output(arguments.output)  # before the databases are read
     config = read_config(arguments.config) if arguments.config else DriftConfig()
     if arguments.no_renames:
         config = DriftConfig(config.severity, config.waivers, renames=False, today=config.today)

@@ -7,7 +7,7 @@ import sys
 
 from pgdrift import snapshot_io
 from pgdrift.catalog import read_snapshot
-from pgdrift.cli.common import add_read_arguments, connect_options, read_options
+from pgdrift.cli.common import add_read_arguments, check_output, connect_options, read_options, write_output
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -21,11 +21,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(arguments: argparse.Namespace) -> int:
+    check_output(arguments.output)  # before the catalog is read, not after
     snapshot = read_snapshot(connect_options(arguments.dsn, arguments), read_options(arguments))
     if arguments.output in (None, "-"):
         sys.stdout.write(snapshot_io.dumps(snapshot))
     else:
-        snapshot_io.write_file(snapshot, arguments.output)
+        write_output(snapshot_io.file_bytes(snapshot, arguments.output), arguments.output)
         counts = ", ".join(f"{count} {kind}" for kind, count in snapshot.counts().items() if count)
         print(f"wrote {arguments.output}: {snapshot.fingerprint} ({counts})", file=sys.stderr)
     return 0
