@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from urllib.parse import urlsplit
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pgdrift import drift
-from pgdrift.errors import UnknownRevision
+from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.identity import quote_ident
 from pgdrift.ledger import Ledger, Revision, days_between
 from pgdrift.model import Snapshot
@@ -438,6 +439,8 @@ def check(
     position = locate(live, ledger)
     if position.state == "ahead_or_unknown":
         raise unknown_revision(live, ledger, source)
+    if position.state == "unreadable":
+        raise version_table_unreadable(live, source)
     head = ledger.expected_at(None)
     if position.known:
         changes, status = _against_live_revision(live, ledger, position, head, config)
@@ -459,6 +462,21 @@ def check(
         _side(head, head_source, ledger.heads),
         _side(live, source, position.revisions),
         "Schema drift report",
+    )
+
+
+def version_table_unreadable(live: Snapshot, source: str) -> PermissionDenied:
+    """alembic_version exists but may not be read: without the revision every applied migration
+    would look like drift, so this is a failure that names the grant, not a report (issue 12)."""
+    state = live.meta.alembic
+    table = state.table or "alembic_version"
+    user = urlsplit(live.meta.source).username if "://" in live.meta.source else None
+    role = quote_ident(user) if user else "<the monitoring role>"
+    return PermissionDenied(
+        f"checking {source}: the Alembic version table {table} cannot be read ({state.detail}), so the "
+        "database's revision is unknown",
+        f"Run GRANT SELECT ON TABLE {table} TO {role}; as the table's owner (`pgdrift grant-sql --role "
+        f"{user or 'ROLE'} --database {live.meta.database} --alembic-table {table}` prints the role's full grants)",
     )
 
 

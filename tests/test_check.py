@@ -10,7 +10,7 @@ import pytest
 from pgdrift import ledger as ledger_module
 from pgdrift.check import check, narrowing
 from pgdrift.cli import main
-from pgdrift.errors import UnknownRevision
+from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.ledger import Ledger
 from pgdrift.render import render
 from pgdrift.report import Report
@@ -294,12 +294,16 @@ def test_least_privileged_role_gives_the_same_result_as_superuser(server: TestSe
 
 def test_unreadable_version_table(server: TestServer, linear: Ledger) -> None:
     dsn = migrated(server, "linear", "head")
-    blind = _role(server, dsn, f"blind_{dsn.split('/')[3].split('?')[0]}", select_version=False)
-    report = check(snapshot(blind), linear)
-    assert report.migrations is not None and report.migrations.state == "unreadable"
-    assert "permission denied" in (report.migrations.detail or "")
-    assert "Grant SELECT" in (report.migrations.detail or "")
-    assert report.status == "drift"
+    role = f"blind_{dsn.split('/')[3].split('?')[0]}"
+    blind = _role(server, dsn, role, select_version=False)
+    # A database whose revision cannot be read is a clear failure, not "drift, 0 findings" (issue 12)
+    with pytest.raises(PermissionDenied) as raised:
+        check(snapshot(blind), linear)
+    message = str(raised.value)
+    assert "public.alembic_version cannot be read (" in message and "permission denied" in message
+    assert f"GRANT SELECT ON TABLE public.alembic_version TO {role};" in message
+    assert f"pgdrift grant-sql --role {role} --database" in message
+    assert raised.value.category == "permission"
 
 
 def test_plain_snapshot_as_expected_gives_a_plain_drift_report(
