@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from pgdrift import contract
+from pgdrift.catalog import ReadOptions
 from pgdrift.errors import ConfigError
+from pgdrift.grants import DEFAULT_CONNECTION_LIMIT
 from pgdrift.model import VERSION_TABLE_NAME
 from pgdrift.registry import BY_NAME as KINDS
 from pgdrift.report import CHANGE_TYPES, SEVERITIES
@@ -44,6 +46,9 @@ CIDR = re.compile(r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 CRON = re.compile(r"^cron\((\S+ ){5}\S+\)$")
+# The monitor reads each snapshot with the catalog reader's default jobs (pgdrift.monitor.read_options),
+# one connection per job; reserved concurrency x this must fit the role's CONNECTION LIMIT (issue 12).
+CONNECTIONS_PER_RUN = ReadOptions().jobs
 RATE_UNIT_MINUTES = {"minute": 1, "minutes": 1, "hour": 60, "hours": 60, "day": 1440, "days": 1440}
 
 
@@ -77,6 +82,7 @@ class Target:
     alert: Mapping[str, Any]
     assume_role_arn: str | None
     version_table: str | None = None  # Alembic's version table when not alembic_version
+    connection_limit: int = DEFAULT_CONNECTION_LIMIT  # the monitoring role's CONNECTION LIMIT
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,8 @@ class Network:
 
 @dataclass(frozen=True)
 class Monitor:
-    reserved_concurrency: int
+    reserved_concurrency: int  # x CONNECTIONS_PER_RUN never exceeds any target's connection_limit
+    connection_limit: int  # the targets' default
     timeout_seconds: int
     memory_mb: int
     log_retention_days: int
@@ -340,10 +347,10 @@ def _read_mapping(value: Any, path: str) -> Mapping[str, Any]:
 
 TARGET_KEYS = ("name", "secret_arn", "vpc_id", "subnet_ids", "db_security_group_id", "port", "schedule",
                "schemas", "expected_key", "severity_overrides", "waivers", "tls", "allow_plaintext", "alert",
-               "assume_role_arn", "version_table")
+               "assume_role_arn", "version_table", "connection_limit")
 
 
-def _read_target(value: Any, path: str) -> Target:
+def _read_target(value: Any, path: str, default_connection_limit: int) -> Target:
     reader = _Reader(value, path, TARGET_KEYS)
     name = reader.required_string("name", TARGET_NAME)
     schemas = _Reader(reader.raw("schemas", {}), reader.child("schemas"), ("include", "exclude"))
@@ -370,7 +377,18 @@ def _read_target(value: Any, path: str) -> Target:
         alert=_read_mapping(reader.raw("alert", {}), reader.child("alert")),
         assume_role_arn=reader.string("assume_role_arn", ROLE_ARN, required=False),
         version_table=reader.string("version_table", VERSION_TABLE, required=False),
+        connection_limit=_read_connection_limit(reader, default_connection_limit),
     )
+
+
+def _read_connection_limit(reader: _Reader, default: int) -> int:
+    """The monitoring role's CONNECTION LIMIT: at least what one run opens."""
+    limit = reader.integer("connection_limit", default, 1, 10000)
+    if limit < CONNECTIONS_PER_RUN:
+        raise _error(reader.child("connection_limit"), f"one run opens {CONNECTIONS_PER_RUN} connections (the "
+                     f"snapshot reads over {CONNECTIONS_PER_RUN}), so the role needs a CONNECTION LIMIT of at "
+                     f"least {CONNECTIONS_PER_RUN}", limit)
+    return limit
 
 
 def _read_alerting(value: Any, path: str) -> Alerting:
@@ -414,11 +432,14 @@ def _read_network(value: Any, path: str, vpc_id: str) -> Network:
     )
 
 
-def _read_monitor(value: Any, path: str) -> Monitor:
-    reader = _Reader(value, path, ("reserved_concurrency", "timeout_seconds", "memory_mb", "log_retention_days",
-                                   "ca_bundle", "powertools_layer_version", "dashboards"))
+MONITOR_KEYS = ("reserved_concurrency", "connection_limit", "timeout_seconds", "memory_mb", "log_retention_days",
+                "ca_bundle", "powertools_layer_version", "dashboards")
+
+
+def _read_monitor(reader: _Reader, targets: tuple[Target, ...], connection_limit: int) -> Monitor:
     return Monitor(
-        reserved_concurrency=reader.integer("reserved_concurrency", 5, 1, 1000),
+        reserved_concurrency=_reserved_concurrency(reader, targets),
+        connection_limit=connection_limit,
         timeout_seconds=reader.integer("timeout_seconds", 60, 10, 900),
         memory_mb=reader.integer("memory_mb", 512, 128, 10240),
         log_retention_days=reader.integer("log_retention_days", 365, 1, 3653),
@@ -428,6 +449,21 @@ def _read_monitor(value: Any, path: str) -> Monitor:
     )
 
 
+def _reserved_concurrency(reader: _Reader, targets: tuple[Target, ...]) -> int:
+    """Concurrent runs, each opening CONNECTIONS_PER_RUN connections, must fit the smallest role limit:
+    one function serves every target, so all its runs may be of one target (issue 12: four runs
+    against CONNECTION LIMIT 3 failed with "too many connections"). Default: as many as fit."""
+    tightest = min(targets, key=lambda target: target.connection_limit)
+    fits = tightest.connection_limit // CONNECTIONS_PER_RUN
+    concurrency = reader.integer("reserved_concurrency", fits, 1, 1000)
+    if concurrency > fits:
+        raise _error(reader.child("reserved_concurrency"),
+                     f"{concurrency} concurrent runs x {CONNECTIONS_PER_RUN} connections each exceed the connection "
+                     f"limit {tightest.connection_limit} of target {tightest.name}; set it to at most {fits}, or "
+                     "raise the role's CONNECTION LIMIT and connection_limit (monitor or target)", concurrency)
+    return concurrency
+
+
 TOP_KEYS = ("account", "region", "stack_name", "network", "monitor", "targets", "alerting", "retention",
             "expected_artifacts_path")
 
@@ -435,7 +471,9 @@ TOP_KEYS = ("account", "region", "stack_name", "network", "monitor", "targets", 
 def parse_config(value: Any) -> DeployConfig:
     """Validate a configuration object; raises ConfigError naming the first bad key."""
     reader = _Reader(value, "", TOP_KEYS)
-    targets = tuple(_read_target(item, item_path) for item_path, item in reader.objects("targets"))
+    monitor = _Reader(reader.raw("monitor", {}), "monitor", MONITOR_KEYS)
+    connection_limit = _read_connection_limit(monitor, DEFAULT_CONNECTION_LIMIT)
+    targets = tuple(_read_target(item, item_path, connection_limit) for item_path, item in reader.objects("targets"))
     if not targets:
         raise _error("targets", "expected at least one target", None)
     _check_targets(targets)
@@ -444,7 +482,7 @@ def parse_config(value: Any) -> DeployConfig:
         region=reader.required_string("region", REGION),
         stack_name=reader.required_string("stack_name", STACK_NAME, default="pgdrift"),
         network=_read_network(reader.raw("network", {}), "network", targets[0].vpc_id),
-        monitor=_read_monitor(reader.raw("monitor", {}), "monitor"),
+        monitor=_read_monitor(monitor, targets, connection_limit),
         targets=targets,
         alerting=_read_alerting(reader.raw("alerting", {}), "alerting"),
         retention=_read_retention(reader.raw("retention", {}), "retention"),

@@ -10,9 +10,13 @@ from collections.abc import Sequence
 
 from pgdrift.identity import quote_ident, split_qualified
 
+# The CONNECTION LIMIT of the role this creates; the deployment sizes the monitor's reserved
+# concurrency to fit it (infra/config.py, monitor.connection_limit).
+DEFAULT_CONNECTION_LIMIT = 3
+
 
 def render_grant_sql(role: str, database: str, schemas: Sequence[str], alembic_table: str | None,
-                     connection_limit: int = 3, iam: bool = False) -> str:
+                     connection_limit: int = DEFAULT_CONNECTION_LIMIT, iam: bool = False) -> str:
     quoted_role = quote_ident(role)
     lines = [
         f"-- pgdrift monitoring role for database {database}: catalog reads only, no table data.",

@@ -13,7 +13,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from infra import nag
-from infra.config import read_config_file
+from infra.config import CONNECTIONS_PER_RUN, read_config_file
 from pgdrift import contract
 from pgdrift.report import SEVERITIES
 from pgdrift.store import RunRecord
@@ -121,7 +121,9 @@ def test_monitor_function_runs_arm64_in_private_subnets_with_dlq_xray_and_limits
     _, function = one(resources, "AWS::Lambda::Function", "MonitorFunction")
     assert function["Architectures"] == ["arm64"]
     assert function["Runtime"] == "python3.12"
-    assert function["ReservedConcurrentExecutions"] == CONFIG.monitor.reserved_concurrency
+    # Derived from the tightest connection limit (ledger's 6): 3 runs x 2 connections fit.
+    assert function["ReservedConcurrentExecutions"] == CONFIG.monitor.reserved_concurrency == 3
+    assert min(target.connection_limit for target in CONFIG.targets) == 6 >= 3 * CONNECTIONS_PER_RUN
     assert function["Timeout"] == 60
     assert function["TracingConfig"] == {"Mode": "Active"}
     assert "TargetArn" in function["DeadLetterConfig"]
