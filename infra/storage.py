@@ -14,6 +14,9 @@ from pgdrift import contract
 # Prefixes whose objects expire with the retention settings. expected/, latest/ and state/ are
 # the current truth (artifact, newest run, alert state) and must never expire.
 EXPIRING_PREFIXES = (contract.PREFIX_SNAPSHOTS, contract.PREFIX_RUNS, contract.PREFIX_REPORTS)
+# Rewritten by every run, so versioning keeps one old version per run: those expire (issue 12),
+# the current object never does. The run records keep the history these versions would repeat.
+OVERWRITTEN_PREFIXES = (contract.PREFIX_STATE, contract.PREFIX_LATEST)
 PREFIX_ATHENA_RESULTS = "athena-results/"
 ATHENA_RESULT_DAYS = 30
 NONCURRENT_VERSION_DAYS = 30
@@ -68,6 +71,9 @@ def _lifecycle_rules(retention: Retention) -> list[s3.LifecycleRule]:
                          noncurrent_version_expiration=cdk.Duration.days(NONCURRENT_VERSION_DAYS))
         for prefix in EXPIRING_PREFIXES
     ]
+    rules += [s3.LifecycleRule(id=f"expire-old-versions-{prefix.rstrip('/')}", prefix=prefix,
+                               noncurrent_version_expiration=cdk.Duration.days(NONCURRENT_VERSION_DAYS))
+              for prefix in OVERWRITTEN_PREFIXES]
     rules.append(s3.LifecycleRule(id="expire-athena-results", prefix=PREFIX_ATHENA_RESULTS,
                                   expiration=cdk.Duration.days(ATHENA_RESULT_DAYS),
                                   noncurrent_version_expiration=cdk.Duration.days(1)))

@@ -109,8 +109,13 @@ def test_data_bucket_is_versioned_private_logged_ssl_only_with_retention(resourc
         assert rule["Prefix"] == prefix and rule["ExpirationInDays"] == CONFIG.retention.days
         assert rule["Transitions"] == [{"StorageClass": "STANDARD_IA",
                                         "TransitionInDays": CONFIG.retention.transition_days}]
-    expiring = {rule.get("Prefix") for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    expiring = {rule.get("Prefix") for rule in bucket["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in rule}
     assert not expiring & {contract.PREFIX_EXPECTED, contract.PREFIX_STATE, contract.PREFIX_LATEST}
+    # state/ and latest/ are rewritten by every run: their old versions expire, the current one never.
+    for prefix in (contract.PREFIX_STATE, contract.PREFIX_LATEST):
+        [rule] = [rule for rule in bucket["LifecycleConfiguration"]["Rules"] if rule.get("Prefix") == prefix]
+        assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30} and rule["Status"] == "Enabled"
+        assert not {"ExpirationInDays", "ExpirationDate", "Transitions"} & set(rule)
     _, policy = one(resources, "AWS::S3::BucketPolicy", "DataBucketPolicy")
     assert {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.items() <= {
         key: value for statement in policy["PolicyDocument"]["Statement"] for key, value in statement.items()
