@@ -35,6 +35,8 @@ TARGET_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9/_+=,.@-]+$")
+# aws:PrincipalArn of a role or user, * allowed (SSO roles carry a random suffix)
+PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[A-Za-z0-9/_+=,.@*-]+$")
 VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
@@ -102,6 +104,7 @@ class Alerting:
 class Retention:
     days: int  # snapshots, reports and run records expire after this many days
     transition_days: int  # ... and move to S3 Standard-IA after this many
+    object_lock_days: int = 0  # 0: off; else S3 Object Lock, governance mode, bucket-wide default retention
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,10 @@ class Network:
     route_table_ids: tuple[str, ...]  # of the monitor's subnets, for the S3 gateway endpoint
     s3_prefix_list_id: str | None  # com.amazonaws.<region>.s3, for the HTTPS egress rule to S3
     https_egress_cidr: str | None  # without our endpoints: where HTTPS may go (NAT or existing endpoints)
+    # With our endpoints: the bucket policy denies object access that does not come through the S3
+    # gateway endpoint, except for AWS services acting for a caller (Athena) and these principals.
+    restrict_bucket_to_endpoint: bool = False
+    bucket_access_principals: tuple[str, ...] = ()  # CI uploading ledgers, operators reading history
 
 
 @dataclass(frozen=True)
@@ -408,20 +415,34 @@ def _read_alerting(value: Any, path: str) -> Alerting:
 
 
 def _read_retention(value: Any, path: str) -> Retention:
-    reader = _Reader(value, path, ("days", "transition_days"))
+    reader = _Reader(value, path, ("days", "transition_days", "object_lock_days"))
     days = reader.integer("days", 400, 1, 3650)
     # S3 refuses a Standard-IA transition before day 30; 0 turns the transition off.
     transition_days = reader.integer("transition_days", 30, 0, 3650)
     if transition_days and not 30 <= transition_days < days:
         raise _error(reader.child("transition_days"), f"expected 0 (off) or 30 up to days-1 ({days - 1})",
                      transition_days)
-    return Retention(days, transition_days)
+    # Locked longer than kept would make `days` a promise the bucket cannot keep.
+    object_lock_days = reader.integer("object_lock_days", 0, 0, 3650)
+    if object_lock_days > days:
+        raise _error(reader.child("object_lock_days"), f"expected 0 (off) up to days ({days})", object_lock_days)
+    return Retention(days, transition_days, object_lock_days)
 
 
 def _read_network(value: Any, path: str, vpc_id: str) -> Network:
     reader = _Reader(value, path, ("availability_zones", "vpc_endpoints", "route_table_ids",
-                                   "s3_prefix_list_id", "https_egress_cidr"))
+                                   "s3_prefix_list_id", "https_egress_cidr", "restrict_bucket_to_endpoint",
+                                   "bucket_access_principals"))
     endpoints = reader.boolean("vpc_endpoints", True)
+    restrict = reader.boolean("restrict_bucket_to_endpoint", endpoints)
+    if restrict and not endpoints:
+        raise _error(reader.child("restrict_bucket_to_endpoint"), "needs vpc_endpoints: true (the S3 gateway "
+                     "endpoint this stack creates)", restrict)
+    if restrict and reader.raw("bucket_access_principals") is None:
+        # Required, not defaulted: an empty list would silently lock CI's ledger uploads out.
+        raise _error(reader.child("bucket_access_principals"), "is required while restrict_bucket_to_endpoint "
+                     "is on: list the roles that use the bucket from outside the VPC (CI uploading expected/, "
+                     "operators reading history), [] for none, or set restrict_bucket_to_endpoint to false", None)
     return Network(
         vpc_id=vpc_id,
         availability_zones=reader.strings("availability_zones", AVAILABILITY_ZONE, non_empty=True),
@@ -429,6 +450,8 @@ def _read_network(value: Any, path: str, vpc_id: str) -> Network:
         route_table_ids=reader.strings("route_table_ids", ROUTE_TABLE_ID, non_empty=endpoints),
         s3_prefix_list_id=reader.string("s3_prefix_list_id", PREFIX_LIST_ID, required=endpoints),
         https_egress_cidr=reader.string("https_egress_cidr", CIDR, required=not endpoints),
+        restrict_bucket_to_endpoint=restrict,
+        bucket_access_principals=reader.strings("bucket_access_principals", PRINCIPAL_ARN),
     )
 
 

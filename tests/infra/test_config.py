@@ -186,6 +186,20 @@ def test_reserved_concurrency_defaults_to_what_the_tightest_connection_limit_all
     assert parse_config(document).monitor.reserved_concurrency == 2
 
 
+def test_bucket_restriction_follows_the_endpoints_and_object_lock_is_off_by_default() -> None:
+    config = read_config_file(EXAMPLE)
+    assert config.retention.object_lock_days == 0
+    assert config.network.restrict_bucket_to_endpoint is True
+    assert config.network.bucket_access_principals == ("arn:aws:iam::123456789012:role/pgdrift-ci-upload",)
+    # An explicit empty list is a decision (nobody outside the VPC); without endpoints nothing to restrict to.
+    document = example_document()
+    document["network"]["bucket_access_principals"] = []
+    assert parse_config(document).network.bucket_access_principals == ()
+    document["network"] = {"availability_zones": ["eu-central-1a"], "vpc_endpoints": False,
+                           "https_egress_cidr": "10.0.0.0/16"}
+    assert parse_config(document).network.restrict_bucket_to_endpoint is False
+
+
 def test_app_py_refuses_more_concurrent_connections_than_the_role_allows(tmp_path: Path) -> None:
     # Given four concurrent runs against roles limited to 3 connections (issue 12), synth stops.
     document = example_document()
