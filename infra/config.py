@@ -19,6 +19,7 @@ from typing import Any
 
 from pgdrift import contract
 from pgdrift.errors import ConfigError
+from pgdrift.grants import CONNECTIONS_PER_RUN, DEFAULT_CONNECTION_LIMIT
 from pgdrift.model import VERSION_TABLE_NAME
 from pgdrift.registry import BY_NAME as KINDS
 from pgdrift.report import CHANGE_TYPES, SEVERITIES
@@ -33,6 +34,8 @@ TARGET_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9/_+=,.@-]+$")
+# aws:PrincipalArn of a role or user, * allowed (SSO roles carry a random suffix)
+PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[A-Za-z0-9/_+=,.@*-]+$")
 VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
@@ -77,6 +80,7 @@ class Target:
     alert: Mapping[str, Any]
     assume_role_arn: str | None
     version_table: str | None = None  # Alembic's version table when not alembic_version
+    connection_limit: int = DEFAULT_CONNECTION_LIMIT  # the monitoring role's CONNECTION LIMIT
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class Alerting:
 class Retention:
     days: int  # snapshots, reports and run records expire after this many days
     transition_days: int  # ... and move to S3 Standard-IA after this many
+    object_lock_days: int = 0  # 0: off; else S3 Object Lock, governance mode, bucket-wide default retention
 
 
 @dataclass(frozen=True)
@@ -106,11 +111,16 @@ class Network:
     route_table_ids: tuple[str, ...]  # of the monitor's subnets, for the S3 gateway endpoint
     s3_prefix_list_id: str | None  # com.amazonaws.<region>.s3, for the HTTPS egress rule to S3
     https_egress_cidr: str | None  # without our endpoints: where HTTPS may go (NAT or existing endpoints)
+    # With our endpoints: the bucket policy denies object access that does not come through the S3
+    # gateway endpoint, except for AWS services acting for a caller (Athena) and these principals.
+    restrict_bucket_to_endpoint: bool = False
+    bucket_access_principals: tuple[str, ...] = ()  # CI uploading ledgers, operators reading history
 
 
 @dataclass(frozen=True)
 class Monitor:
-    reserved_concurrency: int
+    reserved_concurrency: int  # x CONNECTIONS_PER_RUN never exceeds any target's connection_limit
+    connection_limit: int  # the targets' default
     timeout_seconds: int
     memory_mb: int
     log_retention_days: int
@@ -340,10 +350,10 @@ def _read_mapping(value: Any, path: str) -> Mapping[str, Any]:
 
 TARGET_KEYS = ("name", "secret_arn", "vpc_id", "subnet_ids", "db_security_group_id", "port", "schedule",
                "schemas", "expected_key", "severity_overrides", "waivers", "tls", "allow_plaintext", "alert",
-               "assume_role_arn", "version_table")
+               "assume_role_arn", "version_table", "connection_limit")
 
 
-def _read_target(value: Any, path: str) -> Target:
+def _read_target(value: Any, path: str, default_connection_limit: int) -> Target:
     reader = _Reader(value, path, TARGET_KEYS)
     name = reader.required_string("name", TARGET_NAME)
     schemas = _Reader(reader.raw("schemas", {}), reader.child("schemas"), ("include", "exclude"))
@@ -370,7 +380,18 @@ def _read_target(value: Any, path: str) -> Target:
         alert=_read_mapping(reader.raw("alert", {}), reader.child("alert")),
         assume_role_arn=reader.string("assume_role_arn", ROLE_ARN, required=False),
         version_table=reader.string("version_table", VERSION_TABLE, required=False),
+        connection_limit=_read_connection_limit(reader, default_connection_limit),
     )
+
+
+def _read_connection_limit(reader: _Reader, default: int) -> int:
+    """The monitoring role's CONNECTION LIMIT: at least what one run opens."""
+    limit = reader.integer("connection_limit", default, 1, 10000)
+    if limit < CONNECTIONS_PER_RUN:
+        raise _error(reader.child("connection_limit"), f"one run opens {CONNECTIONS_PER_RUN} connections (the "
+                     f"snapshot reads over {CONNECTIONS_PER_RUN}), so the role needs a CONNECTION LIMIT of at "
+                     f"least {CONNECTIONS_PER_RUN}", limit)
+    return limit
 
 
 def _read_alerting(value: Any, path: str) -> Alerting:
@@ -390,20 +411,34 @@ def _read_alerting(value: Any, path: str) -> Alerting:
 
 
 def _read_retention(value: Any, path: str) -> Retention:
-    reader = _Reader(value, path, ("days", "transition_days"))
+    reader = _Reader(value, path, ("days", "transition_days", "object_lock_days"))
     days = reader.integer("days", 400, 1, 3650)
     # S3 refuses a Standard-IA transition before day 30; 0 turns the transition off.
     transition_days = reader.integer("transition_days", 30, 0, 3650)
     if transition_days and not 30 <= transition_days < days:
         raise _error(reader.child("transition_days"), f"expected 0 (off) or 30 up to days-1 ({days - 1})",
                      transition_days)
-    return Retention(days, transition_days)
+    # Locked longer than kept would make `days` a promise the bucket cannot keep.
+    object_lock_days = reader.integer("object_lock_days", 0, 0, 3650)
+    if object_lock_days > days:
+        raise _error(reader.child("object_lock_days"), f"expected 0 (off) up to days ({days})", object_lock_days)
+    return Retention(days, transition_days, object_lock_days)
 
 
 def _read_network(value: Any, path: str, vpc_id: str) -> Network:
     reader = _Reader(value, path, ("availability_zones", "vpc_endpoints", "route_table_ids",
-                                   "s3_prefix_list_id", "https_egress_cidr"))
+                                   "s3_prefix_list_id", "https_egress_cidr", "restrict_bucket_to_endpoint",
+                                   "bucket_access_principals"))
     endpoints = reader.boolean("vpc_endpoints", True)
+    restrict = reader.boolean("restrict_bucket_to_endpoint", endpoints)
+    if restrict and not endpoints:
+        raise _error(reader.child("restrict_bucket_to_endpoint"), "needs vpc_endpoints: true (the S3 gateway "
+                     "endpoint this stack creates)", restrict)
+    if restrict and reader.raw("bucket_access_principals") is None:
+        # Required, not defaulted: an empty list would silently lock CI's ledger uploads out.
+        raise _error(reader.child("bucket_access_principals"), "is required while restrict_bucket_to_endpoint "
+                     "is on: list the roles that use the bucket from outside the VPC (CI uploading expected/, "
+                     "operators reading history), [] for none, or set restrict_bucket_to_endpoint to false", None)
     return Network(
         vpc_id=vpc_id,
         availability_zones=reader.strings("availability_zones", AVAILABILITY_ZONE, non_empty=True),
@@ -411,14 +446,19 @@ def _read_network(value: Any, path: str, vpc_id: str) -> Network:
         route_table_ids=reader.strings("route_table_ids", ROUTE_TABLE_ID, non_empty=endpoints),
         s3_prefix_list_id=reader.string("s3_prefix_list_id", PREFIX_LIST_ID, required=endpoints),
         https_egress_cidr=reader.string("https_egress_cidr", CIDR, required=not endpoints),
+        restrict_bucket_to_endpoint=restrict,
+        bucket_access_principals=reader.strings("bucket_access_principals", PRINCIPAL_ARN),
     )
 
 
-def _read_monitor(value: Any, path: str) -> Monitor:
-    reader = _Reader(value, path, ("reserved_concurrency", "timeout_seconds", "memory_mb", "log_retention_days",
-                                   "ca_bundle", "powertools_layer_version", "dashboards"))
+MONITOR_KEYS = ("reserved_concurrency", "connection_limit", "timeout_seconds", "memory_mb", "log_retention_days",
+                "ca_bundle", "powertools_layer_version", "dashboards")
+
+
+def _read_monitor(reader: _Reader, targets: tuple[Target, ...], connection_limit: int) -> Monitor:
     return Monitor(
-        reserved_concurrency=reader.integer("reserved_concurrency", 5, 1, 1000),
+        reserved_concurrency=_reserved_concurrency(reader, targets),
+        connection_limit=connection_limit,
         timeout_seconds=reader.integer("timeout_seconds", 60, 10, 900),
         memory_mb=reader.integer("memory_mb", 512, 128, 10240),
         log_retention_days=reader.integer("log_retention_days", 365, 1, 3653),
@@ -428,6 +468,21 @@ def _read_monitor(value: Any, path: str) -> Monitor:
     )
 
 
+def _reserved_concurrency(reader: _Reader, targets: tuple[Target, ...]) -> int:
+    """Concurrent runs, each opening CONNECTIONS_PER_RUN connections, must fit the smallest role limit:
+    one function serves every target, so all its runs may be of one target (issue 12: four runs
+    against CONNECTION LIMIT 3 failed with "too many connections"). Default: as many as fit."""
+    tightest = min(targets, key=lambda target: target.connection_limit)
+    fits = tightest.connection_limit // CONNECTIONS_PER_RUN
+    concurrency = reader.integer("reserved_concurrency", fits, 1, 1000)
+    if concurrency > fits:
+        raise _error(reader.child("reserved_concurrency"),
+                     f"{concurrency} concurrent runs x {CONNECTIONS_PER_RUN} connections each exceed the connection "
+                     f"limit {tightest.connection_limit} of target {tightest.name}; set it to at most {fits}, or "
+                     "raise the role's CONNECTION LIMIT and connection_limit (monitor or target)", concurrency)
+    return concurrency
+
+
 TOP_KEYS = ("account", "region", "stack_name", "network", "monitor", "targets", "alerting", "retention",
             "expected_artifacts_path")
 
@@ -435,7 +490,9 @@ TOP_KEYS = ("account", "region", "stack_name", "network", "monitor", "targets", 
 def parse_config(value: Any) -> DeployConfig:
     """Validate a configuration object; raises ConfigError naming the first bad key."""
     reader = _Reader(value, "", TOP_KEYS)
-    targets = tuple(_read_target(item, item_path) for item_path, item in reader.objects("targets"))
+    monitor = _Reader(reader.raw("monitor", {}), "monitor", MONITOR_KEYS)
+    connection_limit = _read_connection_limit(monitor, DEFAULT_CONNECTION_LIMIT)
+    targets = tuple(_read_target(item, item_path, connection_limit) for item_path, item in reader.objects("targets"))
     if not targets:
         raise _error("targets", "expected at least one target", None)
     _check_targets(targets)
@@ -444,7 +501,7 @@ def parse_config(value: Any) -> DeployConfig:
         region=reader.required_string("region", REGION),
         stack_name=reader.required_string("stack_name", STACK_NAME, default="pgdrift"),
         network=_read_network(reader.raw("network", {}), "network", targets[0].vpc_id),
-        monitor=_read_monitor(reader.raw("monitor", {}), "monitor"),
+        monitor=_read_monitor(monitor, targets, connection_limit),
         targets=targets,
         alerting=_read_alerting(reader.raw("alerting", {}), "alerting"),
         retention=_read_retention(reader.raw("retention", {}), "retention"),

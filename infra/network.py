@@ -24,6 +24,7 @@ class MonitorNetwork:
     vpc: ec2.IVpc
     subnets: list[ec2.ISubnet]
     security_group: ec2.SecurityGroup
+    s3_endpoint_id: str | None  # the S3 gateway endpoint this stack creates, if any
 
 
 def create_network(scope: Construct, config: DeployConfig) -> MonitorNetwork:
@@ -34,13 +35,14 @@ def create_network(scope: Construct, config: DeployConfig) -> MonitorNetwork:
     security_group = ec2.SecurityGroup(scope, "MonitorSecurityGroup", vpc=vpc, allow_all_outbound=False,
                                        description="pgdrift monitor: database ports and HTTPS to AWS APIs only")
     _allow_databases(scope, security_group, config)
+    s3_endpoint_id = None
     if network.vpc_endpoints:
-        _create_endpoints(scope, config, vpc, security_group)
+        s3_endpoint_id = _create_endpoints(scope, config, vpc, security_group)
     else:
         assert network.https_egress_cidr is not None  # config requires it without endpoints
         security_group.add_egress_rule(ec2.Peer.ipv4(network.https_egress_cidr), ec2.Port.tcp(HTTPS),
                                        "HTTPS to AWS APIs through the existing endpoints or NAT")
-    return MonitorNetwork(vpc, subnets, security_group)
+    return MonitorNetwork(vpc, subnets, security_group, s3_endpoint_id)
 
 
 def _import_subnet(scope: Construct, index: int, subnet_id: str) -> ec2.ISubnet:
@@ -65,7 +67,8 @@ def _allow_databases(scope: Construct, security_group: ec2.SecurityGroup, config
 
 
 def _create_endpoints(scope: Construct, config: DeployConfig, vpc: ec2.IVpc,
-                      monitor_group: ec2.SecurityGroup) -> None:
+                      monitor_group: ec2.SecurityGroup) -> str:
+    """The interface endpoints and the S3 gateway endpoint; returns the latter's id."""
     region = cdk.Stack.of(scope).region
     network = config.network
     endpoint_group = ec2.SecurityGroup(scope, "EndpointSecurityGroup", vpc=vpc, allow_all_outbound=False,
@@ -80,8 +83,10 @@ def _create_endpoints(scope: Construct, config: DeployConfig, vpc: ec2.IVpc,
                            service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",
                            subnet_ids=list(config.subnet_ids), security_group_ids=[endpoint_group.security_group_id],
                            private_dns_enabled=True)
-    ec2.CfnVPCEndpoint(scope, "S3Endpoint", vpc_id=network.vpc_id, service_name=f"com.amazonaws.{region}.s3",
-                       vpc_endpoint_type="Gateway", route_table_ids=list(network.route_table_ids))
+    s3_endpoint = ec2.CfnVPCEndpoint(scope, "S3Endpoint", vpc_id=network.vpc_id,
+                                     service_name=f"com.amazonaws.{region}.s3", vpc_endpoint_type="Gateway",
+                                     route_table_ids=list(network.route_table_ids))
     assert network.s3_prefix_list_id is not None  # config requires it with endpoints
     monitor_group.add_egress_rule(ec2.Peer.prefix_list(network.s3_prefix_list_id), ec2.Port.tcp(HTTPS),
                                   "HTTPS to S3 through the gateway endpoint")
+    return s3_endpoint.ref

@@ -57,7 +57,8 @@ def create_function_alarms(scope: Construct, label: str, function: lambda_.IFunc
            threshold=1, evaluation_periods=1,
            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-           alarm_description=f"pgdrift {label} function throttled: raise its reserved concurrency")
+           alarm_description=f"pgdrift {label} function throttled: stagger the schedules, or raise its reserved "
+                             "concurrency (the monitor's only with the roles' connection_limit; see README)")
 
 
 def create_queue_alarms(scope: Construct, queues: Sequence[tuple[str, sqs.IQueue]], topic: sns.ITopic) -> None:

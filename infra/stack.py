@@ -29,7 +29,8 @@ class PgDriftStack(cdk.Stack):
         self.bucket = storage.create_data_bucket(self, key, log_bucket, config.retention)
         self.topic = alerting.create_topic(self, key)
         layer = self._powertools_layer(config)
-        monitor = create_monitor(self, config, network.create_network(self, config), key, self.bucket, self.topic)
+        monitor_network = network.create_network(self, config)
+        monitor = create_monitor(self, config, monitor_network, key, self.bucket, self.topic)
         monitor.function.add_layers(layer)
         alerting.restrict_publishers(self.topic, [monitor.role])
         alerting.subscribe_emails(self, self.topic, config.alerting.emails)
@@ -40,9 +41,14 @@ class PgDriftStack(cdk.Stack):
         schedule_queue = scheduling.create_schedules(self, config, monitor.function, key)
         querying.create_query_resources(self, config, self.bucket, key)
         self._operations(config, monitor, slack, schedule_queue)
+        outside_principals = list(config.network.bucket_access_principals)
         if config.expected_artifacts_path:
-            deploy_expected_artifacts(self, config.expected_artifacts_path, self.bucket, key,
-                                      config.monitor.log_retention_days)
+            upload = deploy_expected_artifacts(self, config.expected_artifacts_path, self.bucket, key,
+                                               config.monitor.log_retention_days)
+            outside_principals.append(upload.handler_role.role_arn)  # a CDK function outside the VPC
+        if config.network.restrict_bucket_to_endpoint:
+            assert monitor_network.s3_endpoint_id is not None  # config requires vpc_endpoints for it
+            storage.restrict_to_endpoint(self.bucket, monitor_network.s3_endpoint_id, outside_principals)
         cdk.CfnOutput(self, "BucketName", value=self.bucket.bucket_name)
         cdk.CfnOutput(self, "TopicArn", value=self.topic.topic_arn)
         cdk.CfnOutput(self, "MonitorFunctionName", value=monitor.function.function_name)

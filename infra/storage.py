@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -14,9 +16,17 @@ from pgdrift import contract
 # Prefixes whose objects expire with the retention settings. expected/, latest/ and state/ are
 # the current truth (artifact, newest run, alert state) and must never expire.
 EXPIRING_PREFIXES = (contract.PREFIX_SNAPSHOTS, contract.PREFIX_RUNS, contract.PREFIX_REPORTS)
+# Rewritten by every run, so versioning keeps one old version per run: those expire (issue 12),
+# the current object never does. The run records keep the history these versions would repeat.
+OVERWRITTEN_PREFIXES = (contract.PREFIX_STATE, contract.PREFIX_LATEST)
 PREFIX_ATHENA_RESULTS = "athena-results/"
 ATHENA_RESULT_DAYS = 30
 NONCURRENT_VERSION_DAYS = 30
+# Reading, writing, deleting and listing objects: what the endpoint restriction denies. Bucket
+# configuration (CloudFormation's PutBucketPolicy, PutLifecycleConfiguration, ...) stays reachable,
+# so a stack update or an administrator can always change the policy itself.
+DATA_PLANE_ACTIONS = ("s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:ListBucket*",
+                      "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "s3:RestoreObject")
 
 
 def create_key(scope: Construct) -> kms.Key:
@@ -68,6 +78,9 @@ def _lifecycle_rules(retention: Retention) -> list[s3.LifecycleRule]:
                          noncurrent_version_expiration=cdk.Duration.days(NONCURRENT_VERSION_DAYS))
         for prefix in EXPIRING_PREFIXES
     ]
+    rules += [s3.LifecycleRule(id=f"expire-old-versions-{prefix.rstrip('/')}", prefix=prefix,
+                               noncurrent_version_expiration=cdk.Duration.days(NONCURRENT_VERSION_DAYS))
+              for prefix in OVERWRITTEN_PREFIXES]
     rules.append(s3.LifecycleRule(id="expire-athena-results", prefix=PREFIX_ATHENA_RESULTS,
                                   expiration=cdk.Duration.days(ATHENA_RESULT_DAYS),
                                   noncurrent_version_expiration=cdk.Duration.days(1)))
@@ -78,7 +91,11 @@ def _lifecycle_rules(retention: Retention) -> list[s3.LifecycleRule]:
 
 def create_data_bucket(scope: Construct, key: kms.IKey, log_bucket: s3.IBucket,
                        retention: Retention) -> s3.Bucket:
-    """Snapshots, reports, run records, alert state and the expected artifacts."""
+    """Snapshots, reports, run records, alert state and the expected artifacts.
+
+    With `retention.object_lock_days`, every new object version is locked in governance mode for
+    that long (bucket-wide default retention; README, 'Audit retention with S3 Object Lock')."""
+    lock_days = retention.object_lock_days
     return s3.Bucket(
         scope, "DataBucket",
         encryption=s3.BucketEncryption.KMS,
@@ -92,4 +109,27 @@ def create_data_bucket(scope: Construct, key: kms.IKey, log_bucket: s3.IBucket,
         server_access_logs_prefix="data-bucket/",
         removal_policy=cdk.RemovalPolicy.RETAIN,
         lifecycle_rules=_lifecycle_rules(retention),
+        object_lock_enabled=True if lock_days else None,
+        object_lock_default_retention=(s3.ObjectLockRetention.governance(cdk.Duration.days(lock_days))
+                                       if lock_days else None),
     )
+
+
+def restrict_to_endpoint(bucket: s3.Bucket, endpoint_id: str, principal_arns: Sequence[str]) -> None:
+    """Deny object access that does not come through the VPC's S3 gateway endpoint (issue 12).
+
+    Exempt: AWS services acting for a caller (Athena reads runs/ and writes its results with the
+    caller's forward access session, which carries no endpoint id), AWS service principals, and the
+    listed principals (CI uploading expected/, operators; the deploy-time upload's role is added by
+    the stack). The AWS data-perimeter guide's network-perimeter statement, limited to this bucket."""
+    conditions: dict[str, dict[str, object]] = {
+        "StringNotEqualsIfExists": {"aws:SourceVpce": endpoint_id},
+        "BoolIfExists": {"aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false"},
+    }
+    if principal_arns:
+        conditions["ArnNotLikeIfExists"] = {"aws:PrincipalArn": list(principal_arns)}
+    bucket.add_to_resource_policy(iam.PolicyStatement(
+        sid="DenyObjectAccessOutsideTheVpcEndpoint", effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()],
+        actions=list(DATA_PLANE_ACTIONS), resources=[bucket.bucket_arn, bucket.arn_for_objects("*")],
+        conditions=conditions,
+    ))

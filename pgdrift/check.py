@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from urllib.parse import urlsplit
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from pgdrift import drift
 from pgdrift.errors import PermissionDenied, UnknownRevision

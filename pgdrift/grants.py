@@ -14,11 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pgdrift.catalog import ReadOptions
 from pgdrift.errors import ConfigError
 from pgdrift.identity import identifier_problem, parse_qualified_name, qualify, quote_ident
 
-#: Connections one monitor run opens at most: a snapshot reads over two (`ReadOptions.jobs`).
-CONNECTIONS_PER_RUN = 2
+#: Connections one monitor run opens at most: one per job of the catalog reader (two); reserved
+#: concurrency x this must fit the role's CONNECTION LIMIT (issue 12).
+CONNECTIONS_PER_RUN = ReadOptions().jobs
+#: The CONNECTION LIMIT of the role this creates; the deployment sizes the monitor's reserved
+#: concurrency to fit it (infra/config.py, monitor.connection_limit).
 DEFAULT_CONNECTION_LIMIT = 3
 #: Roles PostgreSQL reserves: CREATE ROLE refuses them.
 _RESERVED_ROLES = ("public", "none")

@@ -13,6 +13,7 @@ import pytest
 
 from infra.bundling import skip_bundling
 from infra.config import (
+    CONNECTIONS_PER_RUN,
     MAX_PERIOD_MINUTES,
     config_from_context,
     parse_config,
@@ -23,6 +24,8 @@ from infra.monitor import monitor_environment
 from infra.operations import heartbeat_window
 from pgdrift import contract
 from pgdrift.errors import ConfigError
+from pgdrift.grants import DEFAULT_CONNECTION_LIMIT, render_grant_sql
+from pgdrift.monitor import read_options
 from pgdrift.settings import parse_settings
 from tests.infra.synth import synth_with_python
 
@@ -155,6 +158,57 @@ def test_monitor_environment_fits_lambdas_4_kb_or_says_to_split() -> None:
     with pytest.raises(ConfigError, match="over Lambda's 4096-byte limit") as raised:
         monitor_environment(parse_config(_with_targets(14)), "bucket", "topic")
     assert "Split the targets across stacks" in str(raised.value)
+
+
+def test_connections_per_run_is_what_the_monitor_opens() -> None:
+    # The monitor reads with read_options(target), one connection per job.
+    settings = parse_settings(monitor_environment(read_config_file(EXAMPLE), "bucket", "topic")
+                              | {contract.ENV_BUCKET: "bucket", contract.ENV_TOPIC_ARN: "topic"})
+    assert {read_options(target).jobs for target in settings.targets.values()} == {CONNECTIONS_PER_RUN} == {2}
+
+
+def test_reserved_concurrency_defaults_to_what_the_tightest_connection_limit_allows() -> None:
+    # Given the example: no reserved_concurrency, the default limit of `pgdrift grant-sql`'s role.
+    config = read_config_file(EXAMPLE)
+    grant = render_grant_sql("pgdrift_monitor", "db", ["public"], None)
+    assert f"CONNECTION LIMIT {DEFAULT_CONNECTION_LIMIT};" in grant
+    assert {target.connection_limit for target in config.targets} == {DEFAULT_CONNECTION_LIMIT} == {3}
+    assert config.monitor.reserved_concurrency == 1  # 2 runs x 2 connections would not fit 3
+    # When one target's role allows 10 and the other 7, the 7 decides: 3 runs x 2 = 6 <= 7.
+    document = example_document()
+    document["monitor"]["connection_limit"] = 10
+    document["targets"][1]["connection_limit"] = 7
+    config = parse_config(document)
+    assert [target.connection_limit for target in config.targets] == [10, 7]
+    assert config.monitor.reserved_concurrency == 3
+    # An explicit value that fits is kept.
+    document["monitor"]["reserved_concurrency"] = 2
+    assert parse_config(document).monitor.reserved_concurrency == 2
+
+
+def test_bucket_restriction_follows_the_endpoints_and_object_lock_is_off_by_default() -> None:
+    config = read_config_file(EXAMPLE)
+    assert config.retention.object_lock_days == 0
+    assert config.network.restrict_bucket_to_endpoint is True
+    assert config.network.bucket_access_principals == ("arn:aws:iam::123456789012:role/pgdrift-ci-upload",)
+    # An explicit empty list is a decision (nobody outside the VPC); without endpoints nothing to restrict to.
+    document = example_document()
+    document["network"]["bucket_access_principals"] = []
+    assert parse_config(document).network.bucket_access_principals == ()
+    document["network"] = {"availability_zones": ["eu-central-1a"], "vpc_endpoints": False,
+                           "https_egress_cidr": "10.0.0.0/16"}
+    assert parse_config(document).network.restrict_bucket_to_endpoint is False
+
+
+def test_app_py_refuses_more_concurrent_connections_than_the_role_allows(tmp_path: Path) -> None:
+    # Given four concurrent runs against roles limited to 3 connections (issue 12), synth stops.
+    document = example_document()
+    document["monitor"]["reserved_concurrency"] = 4
+    result = synth_with_python(tmp_path / "cdk.out", {"pgdrift": json.dumps(document)})
+    assert result.returncode == 2
+    assert ("monitor.reserved_concurrency: 4 concurrent runs x 2 connections each exceed the connection limit 3 "
+            "of target credentialing-prod") in result.stderr
+    assert not (tmp_path / "cdk.out" / "pgdrift.template.json").exists()
 
 
 def test_app_py_stops_with_the_config_error_and_exit_code_2(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ def minimal_config() -> dict[str, Any]:
     document["alerting"] = {}
     document["monitor"] = {"dashboards": False}
     del document["expected_artifacts_path"]
+    del document["retention"]  # the defaults: Object Lock off
     return document
 
 
@@ -46,6 +47,17 @@ def test_optional_parts_are_absent(synthesized: dict[str, Any]) -> None:
     assert types.count("AWS::Scheduler::Schedule") == 1
     # errors + throttles, two DLQs, one heartbeat
     assert types.count("AWS::CloudWatch::Alarm") == 5
+
+
+def test_defaults_lock_no_objects_and_leave_the_bucket_to_its_iam_policies(synthesized: dict[str, Any]) -> None:
+    # Object Lock is off by default; without our S3 endpoint there is none to restrict the bucket to.
+    resources = synthesized["template"]["Resources"]
+    [(bucket_id, bucket)] = [(name, body["Properties"]) for name, body in resources.items()
+                             if name.startswith("DataBucket") and body["Type"] == "AWS::S3::Bucket"]
+    assert "ObjectLockEnabled" not in bucket and "ObjectLockConfiguration" not in bucket
+    [policy] = [body["Properties"] for body in resources.values() if body["Type"] == "AWS::S3::BucketPolicy"
+                and body["Properties"]["Bucket"] == {"Ref": bucket_id}]
+    assert "aws:SourceVpce" not in json.dumps(policy)
 
 
 def test_https_egress_goes_to_the_configured_cidr_only(synthesized: dict[str, Any]) -> None:

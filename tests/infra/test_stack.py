@@ -3,6 +3,7 @@ cross-account, Slack, two email subscribers, the optional artifact upload), plus
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from infra import nag
-from infra.config import read_config_file
+from infra.config import CONNECTIONS_PER_RUN, read_config_file
 from pgdrift import contract
 from pgdrift.report import SEVERITIES
 from pgdrift.store import RunRecord
@@ -109,19 +110,76 @@ def test_data_bucket_is_versioned_private_logged_ssl_only_with_retention(resourc
         assert rule["Prefix"] == prefix and rule["ExpirationInDays"] == CONFIG.retention.days
         assert rule["Transitions"] == [{"StorageClass": "STANDARD_IA",
                                         "TransitionInDays": CONFIG.retention.transition_days}]
-    expiring = {rule.get("Prefix") for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    expiring = {rule.get("Prefix") for rule in bucket["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in rule}
     assert not expiring & {contract.PREFIX_EXPECTED, contract.PREFIX_STATE, contract.PREFIX_LATEST}
+    # state/ and latest/ are rewritten by every run: their old versions expire, the current one never.
+    for prefix in (contract.PREFIX_STATE, contract.PREFIX_LATEST):
+        [rule] = [rule for rule in bucket["LifecycleConfiguration"]["Rules"] if rule.get("Prefix") == prefix]
+        assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30} and rule["Status"] == "Enabled"
+        assert not {"ExpirationInDays", "ExpirationDate", "Transitions"} & set(rule)
     _, policy = one(resources, "AWS::S3::BucketPolicy", "DataBucketPolicy")
-    assert {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.items() <= {
-        key: value for statement in policy["PolicyDocument"]["Statement"] for key, value in statement.items()
-        if statement["Effect"] == "Deny"}.items()
+    assert [statement for statement in policy["PolicyDocument"]["Statement"] if statement["Effect"] == "Deny"
+            and statement.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}]
+
+
+def test_data_bucket_locks_new_versions_in_governance_mode_when_configured(resources: dict[str, Any]) -> None:
+    _, bucket = one(resources, "AWS::S3::Bucket", "DataBucket")
+    assert CONFIG.retention.object_lock_days == 90
+    assert bucket["ObjectLockEnabled"] is True
+    assert bucket["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 90}}}
+    # Nothing in the stack may bypass governance retention.
+    assert not [name for name, statement in statements(resources)
+                if "s3:BypassGovernanceRetention" in as_list(statement["Action"])]
+
+
+def _endpoint_statement(resources: dict[str, Any]) -> dict[str, Any]:
+    _, policy = one(resources, "AWS::S3::BucketPolicy", "DataBucketPolicy")
+    [statement] = [statement for statement in policy["PolicyDocument"]["Statement"]
+                   if "aws:SourceVpce" in json.dumps(statement.get("Condition", {}))]
+    return statement
+
+
+def test_data_bucket_denies_object_access_outside_the_s3_endpoint(resources: dict[str, Any]) -> None:
+    endpoint_id, _ = one(resources, "AWS::EC2::VPCEndpoint", "S3Endpoint")
+    statement = _endpoint_statement(resources)
+    assert statement["Effect"] == "Deny" and statement["Principal"] == {"AWS": "*"}
+    condition = statement["Condition"]
+    assert condition["StringNotEqualsIfExists"] == {"aws:SourceVpce": {"Ref": endpoint_id}}
+    # Athena reads runs/ and writes results with the caller's forward access session: not through the endpoint.
+    assert condition["BoolIfExists"] == {"aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false"}
+    # CI and operators as configured, plus the deploy-time upload's role (a CDK function outside the VPC).
+    exempt = condition["ArnNotLikeIfExists"]["aws:PrincipalArn"]
+    assert exempt[:2] == list(CONFIG.network.bucket_access_principals)
+    upload_role_id, _ = one(resources, "AWS::IAM::Role", "ExpectedUploadRole")
+    assert exempt[2:] == [{"Fn::GetAtt": [upload_role_id, "Arn"]}]
+    bucket_id, _ = one(resources, "AWS::S3::Bucket", "DataBucket")
+    assert {json.dumps(resource) for resource in statement["Resource"]} == {
+        json.dumps({"Fn::GetAtt": [bucket_id, "Arn"]}),
+        json.dumps({"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, "/*"]]})}
+
+
+def test_endpoint_restriction_covers_the_monitors_object_access_but_not_bucket_management(
+        resources: dict[str, Any]) -> None:
+    denied = as_list(_endpoint_statement(resources)["Action"])
+    monitor_s3 = {action for name, statement in statements(resources) if name.startswith("MonitorRolePolicy")
+                  for action in as_list(statement["Action"]) if action.startswith("s3:")}
+    assert monitor_s3 and all(any(fnmatch.fnmatchcase(action, pattern) for pattern in denied)
+                              for action in monitor_s3), (monitor_s3, denied)
+    # CloudFormation (and an administrator) can still change the bucket and its policy.
+    management = ("s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:GetBucketPolicy", "s3:PutLifecycleConfiguration",
+                  "s3:PutBucketVersioning", "s3:PutBucketObjectLockConfiguration", "s3:PutEncryptionConfiguration",
+                  "s3:PutBucketLogging", "s3:PutBucketPublicAccessBlock")
+    assert not [action for action in management if any(fnmatch.fnmatchcase(action, pattern) for pattern in denied)]
 
 
 def test_monitor_function_runs_arm64_in_private_subnets_with_dlq_xray_and_limits(resources: dict[str, Any]) -> None:
     _, function = one(resources, "AWS::Lambda::Function", "MonitorFunction")
     assert function["Architectures"] == ["arm64"]
     assert function["Runtime"] == "python3.12"
-    assert function["ReservedConcurrentExecutions"] == CONFIG.monitor.reserved_concurrency
+    # Derived from the tightest connection limit (ledger's 6): 3 runs x 2 connections fit.
+    assert function["ReservedConcurrentExecutions"] == CONFIG.monitor.reserved_concurrency == 3
+    assert min(target.connection_limit for target in CONFIG.targets) == 6 >= 3 * CONNECTIONS_PER_RUN
     assert function["Timeout"] == 60
     assert function["TracingConfig"] == {"Mode": "Active"}
     assert "TargetArn" in function["DeadLetterConfig"]
