@@ -92,6 +92,24 @@ def create_heartbeat_alarm(scope: Construct, target: Target, topic: sns.ITopic) 
                                     f"{HEARTBEAT_PERIODS} schedule periods")
 
 
+def create_state_store_alarm(scope: Construct, schedule_minutes: int, topic: sns.ITopic) -> cloudwatch.Alarm:
+    """The alert state's stand-in while S3 is unusable (issue 12): runs that cannot read or write
+    state/ publish nothing and emit StateStoreErrors instead. This alarm pages on the first such run
+    and says OK only after three clean periods of the most frequent schedule, so a flapping bucket
+    pages once."""
+    period = min(schedule_minutes, MAX_ALARM_PERIOD_MINUTES)
+    metric = cloudwatch.Metric(namespace=contract.METRICS_NAMESPACE, metric_name=contract.METRIC_STATE_STORE_ERRORS,
+                               statistic="Maximum", period=cdk.Duration.minutes(period),
+                               dimensions_map={"service": contract.SERVICE_NAME})
+    return _alarm(scope, "StateStoreUnusable", topic, metric=metric, threshold=1, evaluation_periods=3,
+                  datapoints_to_alarm=1,
+                  comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                  treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                  alarm_description="pgdrift cannot use its bucket's alert state (state/): no drift or failure "
+                                    "alerts are sent until it can. Check the bucket exists and the monitor's role "
+                                    "may read and write it (see the README, 'When things fail')")
+
+
 def create_dashboard(scope: Construct, config: DeployConfig, target: Target) -> cloudwatch.Dashboard:
     period = cdk.Duration.minutes(min(target.schedule.period_minutes, MAX_ALARM_PERIOD_MINUTES))
     dashboard = cloudwatch.Dashboard(scope, f"Dashboard-{target.name}",

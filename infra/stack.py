@@ -64,6 +64,8 @@ class PgDriftStack(cdk.Stack):
             operations.create_function_alarms(self, "Slack", slack.function, self.topic)
             queues += [(f"SlackQueue{index}", queue) for index, queue in enumerate(slack.dead_letter_queues)]
         operations.create_queue_alarms(self, queues, self.topic)
+        operations.create_state_store_alarm(
+            self, min(target.schedule.period_minutes for target in config.targets), self.topic)
         for target in config.targets:
             operations.create_heartbeat_alarm(self, target, self.topic)
             if config.monitor.dashboards:

@@ -99,6 +99,12 @@ class ArtifactError(SnapshotFormatError):
     """The expected-schema artifact (ledger) is missing, corrupt or inconsistent."""
 
 
+class MissingArtifact(ArtifactError):
+    """The expected-schema artifact is not where the target says (never uploaded, or deleted)."""
+
+    category = "missing_artifact"
+
+
 #: How much of a caller's text (an event's target name, say) a message may echo.
 ECHO_LIMIT = 64
 

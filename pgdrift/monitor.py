@@ -45,9 +45,10 @@ from pgdrift.config import DriftConfig
 from pgdrift.connect import ConnectOptions
 from pgdrift.errors import (
     ArtifactError,
-    AuthenticationError,
     ConfigError,
+    ConnectError,
     LockTimeout,
+    MissingArtifact,
     PgDriftError,
     QueryTimeout,
     SnapshotFormatError,
@@ -225,18 +226,21 @@ def read_patiently(options: ConnectOptions, read: ReadOptions, context: RunConte
 
 def read_live(target: Target, fetch_credentials: FetchCredentials, context: RunContext,
               waits: Waits) -> Snapshot:
-    """Read the target's schema; on an authentication failure, fetch the secret once more past any
-    cache (a rotation since it was cached) and read again if it changed (issue 12)."""
+    """Read the target's schema; when the database refuses the login or cannot be reached, fetch
+    the secret once more past any cache (rotated, or the database moved, since it was cached) and
+    read again if it changed (issue 12)."""
     credentials = fetch_credentials(target)
     try:
         return read_patiently(connect_options(credentials, target, context.remaining_ms()), read_options(target),
                               context, waits)
-    except AuthenticationError:
+    except ConnectError as error:
+        if isinstance(error, TooManyConnections):
+            raise
         fresh = fetch_credentials(target, refresh=True)
         if fresh == credentials:
             raise
-        _log.warning("pgdrift: authentication failed for target %s with the cached secret, which has changed "
-                     "since (rotated?); reading again with the new one", target.name)
+        _log.warning("pgdrift: %s for target %s with the cached secret, which has changed since (rotated?); "
+                     "reading again with the new one", type(error).__name__, target.name)
     return read_patiently(connect_options(fresh, target, context.remaining_ms()), read_options(target),
                           context, waits)
 
@@ -282,6 +286,17 @@ def _compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None,
 
     return make_report(expected, live, analyze(expected, live, config), expected_source=source,
                        actual_source=live.meta.source)
+
+
+def read_expected(store: Store, key: str, source: str) -> bytes:
+    try:
+        return store.get(key)
+    except PgDriftError as error:
+        if "no such object" not in str(error):
+            raise
+        raise MissingArtifact(f"reading the expected schema {source}: no such object",
+                              "Upload the ledger from CI (`pgdrift expected build`, then copy it to the target's "
+                              "expected_key), or fix expected_key") from None
 
 
 def store_snapshot(store: Store, snapshot: Snapshot) -> tuple[str, bool]:
@@ -424,7 +439,8 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
         raise ConfigError(f"checking target {target.name}: no expected_key is configured",
                           "Set expected_key to the S3 key CI uploads the ledger to, or use mode 'snapshot'")
     source = f"s3://{store.bucket}/{target.expected_key}"
-    report = compare(live, store.get(target.expected_key), source, context.now, target.drift_config)
+    report = compare(live, read_expected(store, target.expected_key, source), source, context.now,
+                     target.drift_config)
     reports = store_reports(store, report, target.name, context)
     record = _record(report, target.name, context, key, reports, int((time.monotonic() - started) * 1000))
     record_key = write_record(store, record)

@@ -45,8 +45,8 @@ def test_optional_parts_are_absent(synthesized: dict[str, Any]) -> None:
     assert "AWS::SNS::Subscription" not in types
     assert "AWS::CloudWatch::Dashboard" not in types
     assert types.count("AWS::Scheduler::Schedule") == 1
-    # errors + throttles, two DLQs, one heartbeat
-    assert types.count("AWS::CloudWatch::Alarm") == 5
+    # errors + throttles, two DLQs, the state store, one heartbeat
+    assert types.count("AWS::CloudWatch::Alarm") == 6
 
 
 def test_defaults_lock_no_objects_and_leave_the_bucket_to_its_iam_policies(synthesized: dict[str, Any]) -> None:

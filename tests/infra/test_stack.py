@@ -75,7 +75,7 @@ def test_resource_counts(template: Template) -> None:
     template.resource_count_is("AWS::CloudWatch::Dashboard", targets)
     template.resource_count_is("AWS::SQS::Queue", 4)  # monitor, scheduler, Slack function, Slack delivery
     # errors + throttles of two functions, four DLQ depths, one heartbeat per target
-    template.resource_count_is("AWS::CloudWatch::Alarm", 4 + 4 + targets)
+    template.resource_count_is("AWS::CloudWatch::Alarm", 4 + 4 + 1 + targets)
     template.resource_count_is("AWS::EC2::VPCEndpoint", 4)  # + STS: one target is cross-account
     template.resource_count_is("AWS::SNS::Subscription", 3)  # two emails + Slack
     template.resource_count_is("AWS::IAM::Policy", 0)  # no inline policies anywhere (HIPAA)
@@ -336,6 +336,20 @@ def test_alarms_into_the_topic(resources: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(("target", "period"), [("orders", 3600), ("ledger", 6 * 3600), ("partner", 86400)])
+def test_one_state_store_alarm_watches_the_metric_the_monitor_emits_and_resolves_slowly(
+        resources: dict[str, Any]) -> None:
+    (alarm,) = [alarm for alarm in of_type(resources, "AWS::CloudWatch::Alarm").values()
+                if alarm.get("MetricName") == contract.METRIC_STATE_STORE_ERRORS]
+    # The dimensions the monitor gives the metric (tests/lambdas/test_fault_matrix.py): service only
+    assert alarm["Namespace"] == contract.METRICS_NAMESPACE
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": contract.SERVICE_NAME}]
+    assert (alarm["Statistic"], alarm["Threshold"], alarm["DatapointsToAlarm"], alarm["EvaluationPeriods"]) == (
+        "Maximum", 1, 1, 3)
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert alarm["Period"] == 60 * min(target.schedule.period_minutes for target in CONFIG.targets)
+    assert len(alarm["AlarmActions"]) == 1 and alarm["OKActions"] == alarm["AlarmActions"]
+
+
 def test_missed_heartbeat_alarm_per_target_treats_missing_data_as_breaching(
         resources: dict[str, Any], target: str, period: int) -> None:
     heartbeats = [alarm for alarm in of_type(resources, "AWS::CloudWatch::Alarm").values()
