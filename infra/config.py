@@ -47,6 +47,8 @@ CIDR = re.compile(r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 CRON = re.compile(r"^cron\((\S+ ){5}\S+\)$")
+DB_USER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")  # a PostgreSQL role name rds-db:connect can name
+DB_RESOURCE_ID = re.compile(r"^(db|cluster)-[A-Z0-9]{10,40}$")  # DbiResourceId / DbClusterResourceId
 RATE_UNIT_MINUTES = {"minute": 1, "minutes": 1, "hour": 60, "hours": 60, "day": 1440, "days": 1440}
 
 
@@ -81,6 +83,10 @@ class Target:
     assume_role_arn: str | None
     version_table: str | None = None  # Alembic's version table when not alembic_version
     connection_limit: int = DEFAULT_CONNECTION_LIMIT  # the monitoring role's CONNECTION LIMIT
+    #: IAM database authentication as this database user (the monitor signs a token per run;
+    #: the function's role may rds-db:connect as it); None: the secret's password
+    iam_user: str | None = None
+    db_resource_id: str | None = None  # the instance's or cluster's resource id, for rds-db:connect
 
 
 @dataclass(frozen=True)
@@ -350,7 +356,7 @@ def _read_mapping(value: Any, path: str) -> Mapping[str, Any]:
 
 TARGET_KEYS = ("name", "secret_arn", "vpc_id", "subnet_ids", "db_security_group_id", "port", "schedule",
                "schemas", "expected_key", "severity_overrides", "waivers", "tls", "allow_plaintext", "alert",
-               "assume_role_arn", "version_table", "connection_limit")
+               "assume_role_arn", "version_table", "connection_limit", "iam_user", "db_resource_id")
 
 
 def _read_target(value: Any, path: str, default_connection_limit: int) -> Target:
@@ -381,7 +387,18 @@ def _read_target(value: Any, path: str, default_connection_limit: int) -> Target
         assume_role_arn=reader.string("assume_role_arn", ROLE_ARN, required=False),
         version_table=reader.string("version_table", VERSION_TABLE, required=False),
         connection_limit=_read_connection_limit(reader, default_connection_limit),
+        iam_user=reader.string("iam_user", DB_USER, required=False),
+        db_resource_id=_read_db_resource_id(reader),
     )
+
+
+def _read_db_resource_id(reader: _Reader) -> str | None:
+    """rds-db:connect is granted on one database's resource id, so IAM authentication needs it."""
+    resource_id = reader.string("db_resource_id", DB_RESOURCE_ID, required=False)
+    if reader.raw("iam_user") is not None and resource_id is None:
+        raise _error(reader.child("db_resource_id"), "is needed with iam_user (the database's DbiResourceId, "
+                     "e.g. db-ABCDEFGHIJKLMNOPQRSTUVWXY0, from `aws rds describe-db-instances`)", None)
+    return resource_id
 
 
 def _read_connection_limit(reader: _Reader, default: int) -> int:

@@ -65,6 +65,8 @@ def target_settings(target: Target) -> dict[str, Any]:
         entry["assume_role_arn"] = target.assume_role_arn
     if target.version_table:
         entry["version_table"] = target.version_table
+    if target.iam_user:
+        entry["auth"] = "iam"
     if target.severity_overrides:
         entry["severity_overrides"] = [dict(rule) for rule in target.severity_overrides]
     if target.waivers:
@@ -164,3 +166,9 @@ def _grant_monitor(role: FunctionRole, config: DeployConfig, bucket: s3.IBucket,
     role.allow(["s3:ListBucket"], [bucket.bucket_arn])
     role.allow(["kms:Decrypt", "kms:GenerateDataKey"], [key.key_arn])
     role.allow(["sns:Publish"], [topic.topic_arn])
+    iam_users = sorted({(target.db_resource_id, target.iam_user) for target in config.targets
+                        if target.iam_user and target.db_resource_id and not target.assume_role_arn})
+    if iam_users:  # IAM database authentication: that database, as that user only
+        stack = cdk.Stack.of(bucket)
+        role.allow(["rds-db:connect"], [f"arn:{stack.partition}:rds-db:{stack.region}:{stack.account}:dbuser:"
+                                        f"{resource_id}/{user}" for resource_id, user in iam_users])

@@ -284,6 +284,18 @@ def _resources_for(policy: list[dict[str, Any]], action: str) -> list[Any]:
             for resource in as_list(statement["Resource"])]
 
 
+def test_an_iam_target_may_connect_as_its_user_only_and_signs_tokens(resources: dict[str, Any]) -> None:
+    policy = _policy_of(resources, "MonitorRolePolicy")
+    (resource,) = _resources_for(policy, "rds-db:connect")
+    expected = f":rds-db:{CONFIG.region}:{CONFIG.account}:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/pgdrift_monitor"
+    assert json.dumps(resource).endswith(expected + '"]]}')
+    (function,) = [body for body in of_type(resources, "AWS::Lambda::Function").values()
+                   if contract.ENV_TARGETS in json.dumps(body)]
+    targets = json.loads(function["Environment"]["Variables"][contract.ENV_TARGETS])
+    assert {target["name"]: target.get("auth") for target in targets} == {
+        "orders": None, "ledger": "iam", "partner": None}
+
+
 def test_monitor_reads_only_its_secrets_writes_only_its_prefixes_publishes_only_to_its_topic(
         resources: dict[str, Any]) -> None:
     policy = _policy_of(resources, "MonitorRolePolicy")
@@ -332,10 +344,9 @@ def test_alarms_into_the_topic(resources: dict[str, Any]) -> None:
     for alarm in alarms.values():
         by_metric[alarm.get("MetricName", "")] = by_metric.get(alarm.get("MetricName", ""), 0) + 1
     assert by_metric == {"Errors": 2, "Throttles": 2, "ApproximateNumberOfMessagesVisible": 4,
-                         "Success": len(CONFIG.targets)}
+                         "Success": len(CONFIG.targets), contract.METRIC_STATE_STORE_ERRORS: 1}
 
 
-@pytest.mark.parametrize(("target", "period"), [("orders", 3600), ("ledger", 6 * 3600), ("partner", 86400)])
 def test_one_state_store_alarm_watches_the_metric_the_monitor_emits_and_resolves_slowly(
         resources: dict[str, Any]) -> None:
     (alarm,) = [alarm for alarm in of_type(resources, "AWS::CloudWatch::Alarm").values()
@@ -350,6 +361,7 @@ def test_one_state_store_alarm_watches_the_metric_the_monitor_emits_and_resolves
     assert len(alarm["AlarmActions"]) == 1 and alarm["OKActions"] == alarm["AlarmActions"]
 
 
+@pytest.mark.parametrize(("target", "period"), [("orders", 3600), ("ledger", 6 * 3600), ("partner", 86400)])
 def test_missed_heartbeat_alarm_per_target_treats_missing_data_as_breaching(
         resources: dict[str, Any], target: str, period: int) -> None:
     heartbeats = [alarm for alarm in of_type(resources, "AWS::CloudWatch::Alarm").values()
