@@ -74,7 +74,7 @@ def _http_server(on_post: Callable[[bytes], None]) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}/services/TDEMO/BDEMO/demo-sink"
     finally:
         server.shutdown()
         server.server_close()

@@ -165,3 +165,16 @@ def test_the_example_is_a_plain_alembic_project() -> None:
         "config.get_section(config.config_ini_section" in env_py
         and "sqlalchemy.url" in (root / "alembic.ini").read_text()
     )
+
+
+def test_the_monitor_demo_alerts_by_email_and_slack_once(demo: DemoEnvironment) -> None:
+    from pgdrift.demo_monitor import run_monitor_demo
+
+    lines: list[str] = []
+    code = run_monitor_demo(demo.production_dsn, demo.ledger_path.read_bytes(), lines.append)
+    output = "\n".join(lines)
+    assert code == 0
+    # The first run alerts through both channels; the unchanged second run sends nothing more
+    assert "Subject: pgdrift prod: schema drift detected [critical]" in output
+    assert "(nothing posted)" not in output and "Slack notifier failed" not in output
+    assert "Slack posts in total: 1  (no change, no alert)" in output
