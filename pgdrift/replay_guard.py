@@ -138,7 +138,9 @@ def with_driver(url: Any, driver: str) -> Any:
     query = dict(parsed.query)
     socket: str | None = _first(query.pop("unix_sock", None))
     port = parsed.port
-    if socket and driver != "pg8000":
+    if socket and driver == "pg8000":
+        query["unix_sock"] = socket
+    elif socket:
         folder, _, name = socket.rpartition("/")
         query["host"] = folder
         port = int(name.rpartition(".")[2])
