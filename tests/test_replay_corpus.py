@@ -4,6 +4,7 @@ and checked clean against a database that the project's own upgrade command prod
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -168,3 +169,26 @@ def test_a_missing_uuid_ossp_library_names_the_os_package() -> None:
     text = ('could not load library "/x/lib/postgresql/uuid-ossp.so": libossp-uuid.so.16: cannot open shared '
             'object file')
     assert "apt-get install libossp-uuid16" in _failed_migration_remedy(text, embedded=True, contrib=True)
+
+
+@pytest.mark.parametrize(("project", "driver"), [("async_template", "asyncpg"), ("linear", "psycopg")])
+def test_cli_scratch_dsn_with_a_driver_and_progress_lines(server: TestServer, tmp_path: Path, capsys,
+                                                          project: str, driver: str) -> None:
+    # Given a scratch DSN that names the driver env.py is to use
+    dsn = scratch(server).dsn.replace("postgresql://", f"postgresql+{driver}://")
+    output = tmp_path / "ledger.json.gz"
+    # When the ledger is built with progress asked for (stderr is not a terminal here)
+    code = main(["expected", "build", str(PROJECTS / project / "alembic.ini"), "-o", str(output),
+                 "--scratch-dsn", dsn, "--progress"])
+    # Then it succeeds and prints one line per revision: [n/N] revision message (seconds)
+    error = capsys.readouterr().err
+    assert code == 0, error
+    first = ledger_module.load_ledger(output.read_bytes(), str(output)).revisions[0]
+    assert re.search(rf"^\[1/\d+\] {first.id} {re.escape(first.message)} \(\d+\.\d\d s\)$", error, re.MULTILINE)
+
+
+def test_progress_is_quiet_when_stderr_is_not_a_terminal(server: TestServer, tmp_path: Path, capsys) -> None:
+    output = tmp_path / "ledger.json.gz"
+    assert main(["expected", "build", str(PROJECTS / "linear" / "alembic.ini"), "-o", str(output),
+                 "--scratch-dsn", scratch(server).dsn]) == 0
+    assert "[1/" not in capsys.readouterr().err
