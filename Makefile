@@ -49,6 +49,7 @@ bench: $(STAMP)
 E2E_VENV := .venv-e2e
 e2e:
 	@test -x $(E2E_VENV)/bin/python || $(PYTHON) -m venv $(E2E_VENV)
+	$(E2E_VENV)/bin/python -m pip install -q --upgrade pip
 	$(E2E_VENV)/bin/python -m pip install -q -e . -r bench/e2e-requirements.txt
 	$(E2E_VENV)/bin/python -m pgdrift.embedded install 18
 	$(E2E_VENV)/bin/python -m bench.e2e_real_projects

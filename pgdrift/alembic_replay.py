@@ -55,6 +55,7 @@ class BuildStats:
     revisions: int = 0
     alembic_seconds: float = 0.0  # in `alembic upgrade`, one revision at a time
     snapshot_seconds: float = 0.0  # reading the catalog after each revision (and once before)
+    load_seconds: float = 0.0  # starting the child and loading the project's config and migrations
     heads: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
 
@@ -497,21 +498,22 @@ def replay(
     job = {"alembic_ini": str(alembic_ini), "scratch_url": scratch.sqlalchemy_url, "run_env": settings.run_env,
            "script_location": settings.script_location, "version_locations": list(settings.version_locations)}
     environment = dict(os.environ) | dict.fromkeys((SCRATCH_URL_ENV, *settings.url_env), scratch.sqlalchemy_url)
+    started = time.perf_counter()
     child = ReplayProcess(job, environment)
     try:
-        return _replay_with(child, alembic_ini, scratch, options, settings, progress)
+        return _replay_with(child, alembic_ini, scratch, options, settings, progress, started)
     finally:
         child.close()
 
 
 def _replay_with(child: ReplayProcess, alembic_ini: str | Path, scratch: ScratchDatabase, options: ConnectOptions,
-                 settings: ReplaySettings, progress: Callable[[Step], None] | None,
+                 settings: ReplaySettings, progress: Callable[[Step], None] | None, started: float,
                  ) -> tuple[ledger_module.Ledger, BuildStats]:
     answer = child.receive()
     if "failure" in answer:
         raise _startup_failure(answer["failure"])
     graph = [ledger_module.Revision(**_revision_fields(fields)) for fields in answer["graph"]]
-    stats = BuildStats(heads=tuple(answer["heads"]))
+    stats = BuildStats(heads=tuple(answer["heads"]), load_seconds=time.perf_counter() - started)
     _refuse_nothing(graph, answer["where"])
     if len(stats.heads) > 1:
         stats.warnings.append(

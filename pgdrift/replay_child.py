@@ -49,6 +49,7 @@ class ChildSession:
         # configparser interpolation: a literal % must be doubled in option values.
         self.config.set_main_option("sqlalchemy.url", job["scratch_url"].replace("%", "%%"))
         self.scripts = alembic_replay.script_directory(self.config)
+        _share_ddl_memo()
         self.graph = alembic_replay.read_graph(self.scripts)
         self.where = alembic_replay.where_alembic_looked(self.config, self.scripts)
 
@@ -101,6 +102,27 @@ class ChildSession:
         with EnvironmentContext(self.config, scripts, fn=upgrade, as_sql=False, destination_rev=revision) as env:
             scripts.run_env()
             return env._migration_context
+
+
+def _share_ddl_memo() -> None:
+    """One DDL memo for the whole replay, as `alembic upgrade head` has in one go.
+
+    Alembic's impl keeps a memo of the named types (PostgreSQL enums) created so far, and
+    SQLAlchemy skips a CREATE TYPE it names. In one `alembic upgrade head` there is one impl, so a
+    later revision's `sa.Enum(..., name="x")` reuses the type an earlier one created; replayed one
+    revision at a time, each run had a fresh memo and failed with "type x already exists"
+    (optuna's v2.4.0.a, issue 13).
+    """
+    from alembic.ddl.impl import DefaultImpl
+
+    memo: dict[str, Any] = {}
+    original = DefaultImpl.__init__
+
+    def init_with_shared_memo(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.memo = memo
+
+    DefaultImpl.__init__ = init_with_shared_memo  # type: ignore[method-assign]
 
 
 def _run_direct(session: ChildSession, revision: str) -> Any:

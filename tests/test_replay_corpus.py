@@ -64,6 +64,7 @@ CORPUS = [
     Project("event_loop", settings=ReplaySettings(run_env="loop"), own_upgrade="app_upgrade.py", driver="asyncpg",
             revisions=1),
     Project("branched", revisions=6),
+    Project("enum_reuse", revisions=2),
 ]
 
 

@@ -138,7 +138,8 @@ def run(arguments: argparse.Namespace) -> int:
     write_output(data, arguments.output)
     print(
         f"wrote {arguments.output}: {stats.revisions} revisions, head {', '.join(stats.heads)}, "
-        f"{len(data):,} bytes (Alembic {stats.alembic_seconds:.1f} s, snapshots {stats.snapshot_seconds:.1f} s)",
+        f"{len(data):,} bytes (loading the project {stats.load_seconds:.1f} s, "
+        f"Alembic {stats.alembic_seconds:.1f} s, snapshots {stats.snapshot_seconds:.1f} s)",
         file=sys.stderr,
     )
     return 0
