@@ -684,6 +684,7 @@ def build_expected(
     env.py gets the driver `driver`, else the one `scratch_dsn` names (postgresql+asyncpg://...),
     else the one of the project's own sqlalchemy.url, else pg8000.
     """
+    config_files(alembic_ini)  # refused before a server is started
     if scratch_dsn:
         dsn, named = split_driver(scratch_dsn)
         chosen = choose_driver(driver or named, alembic_ini)
