@@ -113,3 +113,19 @@ def test_a_file_that_is_not_an_alembic_config_is_one_sentence(tmp_path: Path, ca
     assert "pass the project's alembic.ini" in error
     assert error.count("\n") == 1 and "Traceback" not in error
     assert not (tmp_path / "ledger.json.gz").exists()
+
+
+def test_a_relative_script_location_names_the_folder_it_was_resolved_against(server: TestServer, tmp_path: Path,
+                                                                             monkeypatch) -> None:
+    # Given an ini whose script_location is relative, run from another folder than the project's
+    project = tmp_path / "project"
+    (project / "migrations").mkdir(parents=True)
+    (project / "alembic.ini").write_text("[alembic]\nscript_location = migrations\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    # Then the error says against which folder Alembic resolved it, and what to do
+    with pytest.raises(ConfigError) as caught:
+        replay(project / "alembic.ini", scratch(server))
+    assert f"against the current directory, {elsewhere}" in str(caught.value)
+    assert "--script-location" in str(caught.value)
