@@ -11,7 +11,7 @@ import pytest
 
 from pgdrift import ledger as ledger_module
 from pgdrift import snapshot_io
-from pgdrift.alembic_replay import MigrationFailed, replay
+from pgdrift.alembic_replay import MigrationFailed, ReplaySettings, replay
 from pgdrift.cli import main
 from pgdrift.errors import ArtifactError, ConfigError
 from pgdrift.ledger import Ledger, load_ledger
@@ -184,10 +184,11 @@ def test_a_role_production_has_is_created_on_the_scratch_server_when_named(serve
     assert 'role "pgdrift_case_analysts" does not exist' in str(caught.value)
     assert "pass --role pgdrift_case_analysts" in str(caught.value.remedy)
     # When the role is named, pgdrift creates it (NOLOGIN) and the grant is in the ledger
-    built, _ = replay(ini("grants"), scratch(server), roles=["pgdrift_case_analysts", "pgdrift_case_analysts"])
+    twice = ReplaySettings(roles=("pgdrift_case_analysts", "pgdrift_case_analysts"))
+    built, _ = replay(ini("grants"), scratch(server), twice)
     assert "table public.reports TO pgdrift_case_analysts" in built.head_snapshot.of_kind("privilege")
     # ...and a role that already exists is left as it is
-    replay(ini("grants"), scratch(server), roles=["pgdrift_case_analysts"])
+    replay(ini("grants"), scratch(server), ReplaySettings(roles=("pgdrift_case_analysts",)))
     admin = connect(server.admin_dsn)
     try:
         assert admin.run("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'pgdrift_case_analysts'") == [[False]]
@@ -213,7 +214,7 @@ def test_multiple_heads_are_recorded_and_reported(server: TestServer) -> None:
 
 
 def test_env_py_reading_an_environment_variable(server: TestServer) -> None:
-    built, _ = replay(ini("envvar"), scratch(server), url_env=["APP_DATABASE_URL"])
+    built, _ = replay(ini("envvar"), scratch(server), ReplaySettings(url_env=("APP_DATABASE_URL",)))
     assert "public.widgets" in built.head_snapshot.of_kind("table")
     with pytest.raises(MigrationFailed, match="e001") as caught:
         replay(ini("envvar"), scratch(server))
@@ -222,9 +223,9 @@ def test_env_py_reading_an_environment_variable(server: TestServer) -> None:
 
 def test_scratch_database_must_be_empty(server: TestServer) -> None:
     used = scratch(server)
-    replay(ini("envvar"), used, url_env=["APP_DATABASE_URL"])
+    replay(ini("envvar"), used, ReplaySettings(url_env=("APP_DATABASE_URL",)))
     with pytest.raises(ConfigError, match="not empty"):
-        replay(ini("envvar"), used, url_env=["APP_DATABASE_URL"])
+        replay(ini("envvar"), used, ReplaySettings(url_env=("APP_DATABASE_URL",)))
 
 
 def test_missing_alembic_ini_is_a_clear_error(tmp_path) -> None:

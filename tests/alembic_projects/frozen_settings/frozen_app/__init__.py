@@ -1,0 +1,1 @@
+"""A tiny application whose settings are frozen when first imported."""
