@@ -8,7 +8,6 @@ typo fails `cdk synth` instead of deploying a monitor that never runs. Unknown k
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import zoneinfo
@@ -17,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from pgdrift import contract
 from pgdrift.errors import ConfigError
 from pgdrift.grants import CONNECTIONS_PER_RUN, DEFAULT_CONNECTION_LIMIT
-from pgdrift.model import VERSION_TABLE_NAME
-from pgdrift.registry import BY_NAME as KINDS
-from pgdrift.report import CHANGE_TYPES, SEVERITIES
+from pgdrift.report import SEVERITIES
+from pgdrift.rules import TARGET_NAME, TargetSettings, first_problem, format_path
 
 CONTEXT_KEY = "pgdrift"
 CONTEXT_FILE_KEY = "pgdrift:config_file"
@@ -30,7 +30,6 @@ REMEDY = "Fix the pgdrift configuration (cdk.json context or the file it names);
 
 ACCOUNT = re.compile(r"^\d{12}$")
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
-TARGET_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9/_+=,.@-]+$")
@@ -40,7 +39,6 @@ VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
 ROUTE_TABLE_ID = re.compile(r"^rtb-[0-9a-f]{8,17}$")
-VERSION_TABLE = re.compile(rf"^{VERSION_TABLE_NAME.pattern}$")  # what the monitor accepts
 PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8,17}$")
 AVAILABILITY_ZONE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$")
 CIDR = re.compile(r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")
@@ -63,7 +61,8 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Target:
-    """One monitored database."""
+    """One monitored database: where it is and when it is checked, plus `settings`, the monitor's
+    own model of the target (pgdrift.rules), which the stack renders into PGDRIFT_TARGETS."""
 
     name: str
     secret_arn: str
@@ -72,21 +71,16 @@ class Target:
     db_security_group_id: str
     port: int
     schedule: Schedule
-    include_schemas: tuple[str, ...]
-    exclude_schemas: tuple[str, ...]
-    expected_key: str
-    severity_overrides: tuple[Mapping[str, str], ...]  # shaped like pgdrift.config's [[severity]] rules
-    waivers: tuple[Mapping[str, str], ...]  # ... and its [[waiver]] entries; the monitor applies both
-    tls: Mapping[str, Any]
-    allow_plaintext: bool
-    alert: Mapping[str, Any]
-    assume_role_arn: str | None
-    version_table: str | None = None  # Alembic's version table when not alembic_version
+    settings: TargetSettings  # schemas, expected key, severity overrides, waivers, tls, alert, auth
     connection_limit: int = DEFAULT_CONNECTION_LIMIT  # the monitoring role's CONNECTION LIMIT
     #: IAM database authentication as this database user (the monitor signs a token per run;
     #: the function's role may rds-db:connect as it); None: the secret's password
     iam_user: str | None = None
     db_resource_id: str | None = None  # the instance's or cluster's resource id, for rds-db:connect
+
+    @property
+    def assume_role_arn(self) -> str | None:
+        return self.settings.assume_role_arn
 
 
 @dataclass(frozen=True)
@@ -314,44 +308,29 @@ def _read_schedule(value: Any, path: str) -> Schedule:
     return Schedule(expression, time_zone, schedule_period_minutes(expression, reader.child("expression")))
 
 
-def _read_filters(reader: _Reader) -> dict[str, str]:
-    """The optional `kind` / `change` filters of a rule (as in pgdrift's drift config file)."""
-    filters = {}
-    kind = reader.string("kind", required=False)
-    if kind is not None:
-        if kind not in KINDS:
-            raise _error(reader.child("kind"), f"expected one of {', '.join(sorted(KINDS))}", kind)
-        filters["kind"] = kind
-    change = reader.string("change", required=False)
-    if change is not None:
-        if change not in CHANGE_TYPES:
-            raise _error(reader.child("change"), f"expected one of {', '.join(CHANGE_TYPES)}", change)
-        filters["change"] = change
-    return filters
+# The deploy config's names for the monitor's target settings, where they differ.
+_SETTINGS_KEYS = {"include_schemas": ("schemas", "include"), "exclude_schemas": ("schemas", "exclude"),
+                  "auth": ("iam_user",)}
+_SHARED_KEYS = ("expected_key", "tls", "allow_plaintext", "alert", "assume_role_arn", "severity_overrides",
+                "waivers", "version_table")
 
 
-def _read_severity_rule(value: Any, path: str) -> Mapping[str, str]:
-    reader = _Reader(value, path, ("pattern", "severity", "kind", "change"))
-    rule = {"pattern": reader.required_string("pattern"), "severity": reader.required_string("severity")}
-    if rule["severity"] not in SEVERITIES:
-        raise _error(reader.child("severity"), f"expected one of {', '.join(SEVERITIES)}", rule["severity"])
-    return {**rule, **_read_filters(reader)}
-
-
-def _read_waiver(value: Any, path: str) -> Mapping[str, str]:
-    reader = _Reader(value, path, ("pattern", "reason", "owner", "expires", "kind", "change"))
-    waiver = {key: reader.required_string(key) for key in ("pattern", "reason", "owner", "expires")}
+def _read_settings(reader: _Reader, name: str, secret_arn: str, expected_key: str, schemas: _Reader) -> TargetSettings:
+    """The monitor's settings of this target, validated by the monitor's own model (pgdrift.rules), so a
+    config that synthesizes is one the monitor accepts."""
+    document: dict[str, Any] = {"name": name, "secret_arn": secret_arn, "expected_key": expected_key,
+                                "include_schemas": list(schemas.strings("include", default=["public"], non_empty=True)),
+                                "exclude_schemas": list(schemas.strings("exclude"))}
+    document |= {key: reader.raw(key) for key in _SHARED_KEYS if reader.raw(key) is not None}
+    if reader.raw("iam_user") is not None:
+        document["auth"] = "iam"
     try:
-        datetime.date.fromisoformat(waiver["expires"])
-    except ValueError:
-        raise _error(reader.child("expires"), "expected an ISO date (YYYY-MM-DD)", waiver["expires"]) from None
-    return {**waiver, **_read_filters(reader)}
-
-
-def _read_mapping(value: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _error(path, "expected an object", value)
-    return dict(value)
+        return TargetSettings.model_validate(document)
+    except ValidationError as error:
+        problem = first_problem(error)
+        head, *rest = problem.location or ("",)
+        location = (*_SETTINGS_KEYS.get(str(head), (head,)), *rest)
+        raise _error(_join(reader.path, format_path(location)), problem.problem, problem.value) from None
 
 
 TARGET_KEYS = ("name", "secret_arn", "vpc_id", "subnet_ids", "db_security_group_id", "port", "schedule",
@@ -367,25 +346,17 @@ def _read_target(value: Any, path: str, default_connection_limit: int) -> Target
     if not expected_key.startswith(contract.PREFIX_EXPECTED):
         # The monitor may read only this prefix of the bucket.
         raise _error(reader.child("expected_key"), f"must start with {contract.PREFIX_EXPECTED}", expected_key)
+    secret_arn = reader.required_string("secret_arn", SECRET_ARN)
+    reader.string("assume_role_arn", ROLE_ARN, required=False)
     return Target(
         name=name,
-        secret_arn=reader.required_string("secret_arn", SECRET_ARN),
+        secret_arn=secret_arn,
         vpc_id=reader.required_string("vpc_id", VPC_ID),
         subnet_ids=reader.strings("subnet_ids", SUBNET_ID, non_empty=True),
         db_security_group_id=reader.required_string("db_security_group_id", SECURITY_GROUP_ID),
         port=reader.integer("port", 5432, 1, 65535),
         schedule=_read_schedule(reader.raw("schedule"), reader.child("schedule")),
-        include_schemas=schemas.strings("include", default=["public"], non_empty=True),
-        exclude_schemas=schemas.strings("exclude"),
-        expected_key=expected_key,
-        severity_overrides=tuple(_read_severity_rule(item, item_path)
-                                 for item_path, item in reader.objects("severity_overrides")),
-        waivers=tuple(_read_waiver(item, item_path) for item_path, item in reader.objects("waivers")),
-        tls=_read_mapping(reader.raw("tls", {}), reader.child("tls")),
-        allow_plaintext=reader.boolean("allow_plaintext", False),
-        alert=_read_mapping(reader.raw("alert", {}), reader.child("alert")),
-        assume_role_arn=reader.string("assume_role_arn", ROLE_ARN, required=False),
-        version_table=reader.string("version_table", VERSION_TABLE, required=False),
+        settings=_read_settings(reader, name, secret_arn, expected_key, schemas),
         connection_limit=_read_connection_limit(reader, default_connection_limit),
         iam_user=reader.string("iam_user", DB_USER, required=False),
         db_resource_id=_read_db_resource_id(reader),

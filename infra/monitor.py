@@ -1,7 +1,8 @@
 """The monitor Lambda: arm64 Python in private subnets, least-privilege role, DLQ, X-Ray, log retention.
 
-Its targets travel as the JSON in `PGDRIFT_TARGETS`, which `pgdrift.settings.parse_settings` (the
-monitor's own parser) validates at synth time, so a setting the monitor would reject fails here.
+Its targets travel as the JSON in `PGDRIFT_TARGETS`: each target's `pgdrift.rules.TargetSettings`,
+the model the monitor parses them with. `pgdrift.settings.parse_settings` reads the rendered
+environment back at synth time (the CA bundle and the 4 KB limit are checked only there).
 """
 
 from __future__ import annotations
@@ -49,28 +50,9 @@ class Monitor:
 
 
 def target_settings(target: Target) -> dict[str, Any]:
-    """One entry of PGDRIFT_TARGETS, in the shape pgdrift.settings reads."""
-    entry: dict[str, Any] = {"name": target.name, "secret_arn": target.secret_arn,
-                             "expected_key": target.expected_key,
-                             "include_schemas": list(target.include_schemas)}
-    if target.exclude_schemas:  # omitted when empty: the environment has a 4 KB budget
-        entry["exclude_schemas"] = list(target.exclude_schemas)
-    if target.tls:
-        entry["tls"] = dict(target.tls)
-    if target.allow_plaintext:
-        entry["allow_plaintext"] = True
-    if target.alert:
-        entry["alert"] = dict(target.alert)
-    if target.assume_role_arn:
-        entry["assume_role_arn"] = target.assume_role_arn
-    if target.version_table:
-        entry["version_table"] = target.version_table
-    if target.iam_user:
-        entry["auth"] = "iam"
-    if target.severity_overrides:
-        entry["severity_overrides"] = [dict(rule) for rule in target.severity_overrides]
-    if target.waivers:
-        entry["waivers"] = [dict(waiver) for waiver in target.waivers]
+    """One entry of PGDRIFT_TARGETS: the target's settings in the monitor's own model (pgdrift.rules),
+    defaults left out (the environment has a 4 KB budget)."""
+    entry: dict[str, Any] = target.settings.model_dump(mode="json", exclude_defaults=True)
     return entry
 
 

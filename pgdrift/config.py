@@ -15,6 +15,7 @@
     [renames]
     enabled = true               # rename detection (default on)
 
+Each entry is validated by `pgdrift.rules` (the same model the monitor and the deploy config use).
 The first matching rule of each kind wins. A waived finding stays in every report, marked as
 waived; once the expiry date has passed it counts again and says so. A malformed file is a
 `ConfigError` that names the file and the line.
@@ -30,28 +31,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from pgdrift.errors import ConfigError
 from pgdrift.identity import matches_any, split_qualified
-from pgdrift.registry import BY_NAME
-from pgdrift.report import CHANGE_TYPES, SEVERITIES, Change, Waiver
+from pgdrift.report import Change, Waiver
+from pgdrift.rules import SeverityRule, WaiverRule, first_problem, format_path
 
-
-@dataclass(frozen=True)
-class SeverityRule:
-    pattern: str
-    severity: str
-    kind: str | None = None
-    change: str | None = None
-
-
-@dataclass(frozen=True)
-class WaiverRule:
-    pattern: str
-    reason: str
-    owner: str
-    expires: date
-    kind: str | None = None
-    change: str | None = None
+__all__ = ["DriftConfig", "SeverityRule", "WaiverRule", "apply_config", "parse_config", "read_config"]
 
 
 @dataclass(frozen=True)
@@ -62,9 +49,7 @@ class DriftConfig:
     today: date | None = None  # when waivers expire is judged against; None means today (UTC)
 
 
-_SECTIONS = {"severity", "waiver", "renames"}
-_SEVERITY_KEYS = {"pattern", "severity", "kind", "change"}
-_WAIVER_KEYS = {"pattern", "reason", "owner", "expires", "kind", "change"}
+_SECTIONS = {"severity": SeverityRule, "waiver": WaiverRule, "renames": None}
 
 
 class _Lines:
@@ -101,15 +86,13 @@ def parse_config(text: str, source: str = "config") -> DriftConfig:
         raise ConfigError(f"reading {source}: invalid TOML: {error}",
                           "Fix the line named above (see the README, 'The config file', for the format)") from None
     lines = _Lines(text)
-    unknown = sorted(set(document) - _SECTIONS)
+    unknown = sorted(set(document) - set(_SECTIONS))
     if unknown:
         raise _error(source, lines.key(unknown[0]), f"unknown section {unknown[0]!r}; "
                      f"expected one of {', '.join(sorted(_SECTIONS))}")
-    severity = tuple(_severity_rule(entry, index, source, lines)
-                     for index, entry in enumerate(_entries(document, "severity", source, lines)))
-    waivers = tuple(_waiver_rule(entry, index, source, lines)
-                    for index, entry in enumerate(_entries(document, "waiver", source, lines)))
-    return DriftConfig(severity=severity, waivers=waivers, renames=_renames_enabled(document, source, lines))
+    return DriftConfig(severity=_rules(document, "severity", source, lines),
+                       waivers=_rules(document, "waiver", source, lines),
+                       renames=_renames_enabled(document, source, lines))
 
 
 def read_config(path: str | Path) -> DriftConfig:
@@ -133,58 +116,21 @@ def _entries(document: dict[str, Any], section: str, source: str, lines: _Lines)
     return value
 
 
-def _check_keys(entry: dict[str, Any], allowed: set[str], required: Iterable[str], section: str, index: int,
-                source: str, lines: _Lines) -> None:
-    for key in sorted(set(entry) - allowed):
-        raise _error(source, lines.entry(section, index, key),
-                     f"unknown key {key!r} in [[{section}]]; allowed: {', '.join(sorted(allowed))}")
-    for key in required:
-        if not isinstance(entry.get(key), str) or not entry[key].strip():
-            raise _error(source, lines.entry(section, index, key if key in entry else None),
-                         f"[[{section}]] needs a non-empty string {key!r}")
-
-
-def _check_filters(entry: dict[str, Any], section: str, index: int, source: str, lines: _Lines) -> None:
-    kind, change = entry.get("kind"), entry.get("change")
-    if kind is not None and kind not in BY_NAME:
-        raise _error(source, lines.entry(section, index, "kind"),
-                     f"unknown kind {kind!r}; known kinds: {', '.join(BY_NAME)}")
-    if change is not None and change not in CHANGE_TYPES:
-        raise _error(source, lines.entry(section, index, "change"),
-                     f"unknown change {change!r}; expected one of {', '.join(CHANGE_TYPES)}")
-
-
-def _severity_rule(entry: dict[str, Any], index: int, source: str, lines: _Lines) -> SeverityRule:
-    _check_keys(entry, _SEVERITY_KEYS, ("pattern", "severity"), "severity", index, source, lines)
-    _check_filters(entry, "severity", index, source, lines)
-    if entry["severity"] not in SEVERITIES:
-        raise _error(source, lines.entry("severity", index, "severity"),
-                     f"unknown severity {entry['severity']!r}; expected one of {', '.join(SEVERITIES)}")
-    return SeverityRule(entry["pattern"], entry["severity"], entry.get("kind"), entry.get("change"))
-
-
-def _waiver_rule(entry: dict[str, Any], index: int, source: str, lines: _Lines) -> WaiverRule:
-    _check_keys(entry, _WAIVER_KEYS, ("pattern", "reason", "owner"), "waiver", index, source, lines)
-    _check_filters(entry, "waiver", index, source, lines)
-    expires = _as_date(entry.get("expires"))
-    if expires is None:
-        raise _error(source, lines.entry("waiver", index, "expires" if "expires" in entry else None),
-                     "[[waiver]] needs an expiry date, e.g. expires = 2026-03-01")
-    return WaiverRule(entry["pattern"], entry["reason"], entry["owner"], expires,
-                      entry.get("kind"), entry.get("change"))
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+def _rules(document: dict[str, Any], section: str, source: str, lines: _Lines) -> tuple[Any, ...]:
+    """The `[[section]]` entries, each validated by its model in pgdrift.rules."""
+    model = _SECTIONS[section]
+    assert model is not None
+    rules = []
+    for index, entry in enumerate(_entries(document, section, source, lines)):
         try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+            rules.append(model.model_validate(entry))
+        except ValidationError as error:
+            problem = first_problem(error)
+            key = next((part for part in problem.location if isinstance(part, str)), None)
+            line = lines.entry(section, index, key if key in entry else None)
+            raise _error(source, line, f"{format_path((section, index, *problem.location))}: "
+                                       f"{problem.problem}{problem.shown_value()}") from None
+    return tuple(rules)
 
 
 def _renames_enabled(document: dict[str, Any], source: str, lines: _Lines) -> bool:

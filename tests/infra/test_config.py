@@ -20,12 +20,13 @@ from infra.config import (
     read_config_file,
     schedule_period_minutes,
 )
-from infra.monitor import monitor_environment
+from infra.monitor import monitor_environment, target_settings
 from infra.operations import heartbeat_window
 from pgdrift import contract
 from pgdrift.errors import ConfigError
 from pgdrift.grants import DEFAULT_CONNECTION_LIMIT, render_grant_sql
 from pgdrift.monitor import read_options
+from pgdrift.rules import TargetSettings
 from pgdrift.settings import parse_settings
 from tests.infra.synth import synth_with_python
 
@@ -132,6 +133,21 @@ def test_monitor_environment_is_what_the_monitor_parses() -> None:
         ("public.legacy_audit", "@data-platform", "2027-03-31")]
     assert billing.drift_config is None
     assert environment[contract.ENV_REMINDER_HOURS] == "24"
+
+
+def test_every_target_that_synthesizes_is_one_the_monitor_accepts() -> None:
+    # Given the test stack's config (password and IAM auth, cross-account, per-target alert policy),
+    # when each target is rendered into PGDRIFT_TARGETS, then the monitor's parser accepts it as is.
+    config = read_config_file(Path(__file__).parent / "config.json")
+    for target in config.targets:
+        entry = target_settings(target)
+        settings = parse_settings({contract.ENV_TARGETS: json.dumps([entry]), contract.ENV_BUCKET: "bucket"})
+        parsed = settings.target(target.name)
+        assert TargetSettings.model_validate(entry) == target.settings
+        assert (parsed.include_schemas, parsed.auth) == (target.settings.include_schemas, target.settings.auth)
+    ledger = parse_settings({contract.ENV_TARGETS: json.dumps([target_settings(config.targets[1])]),
+                             contract.ENV_BUCKET: "bucket"}).target("ledger")
+    assert (ledger.auth, ledger.alert.min_severity, ledger.alert.reminder_hours) == ("iam", "medium", 12.0)
 
 
 def test_monitor_environment_rejects_what_the_monitor_would_reject() -> None:

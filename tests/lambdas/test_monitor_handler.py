@@ -279,7 +279,7 @@ def test_broken_settings_answer_and_alert_without_crashing(world: World, monkeyp
     # When the schedule runs twice: one alert that names the field, then silence
     result = world.invoke({"target": "prod", "trigger": "schedule"})
     assert result["status"] == "failed"
-    assert "[0] (prod).secret_arn must be a non-empty string" in result["error"]["reason"]
+    assert "[0] (prod).secret_arn: is required" in result["error"]["reason"]
     assert world.invoke({"target": "prod", "trigger": "schedule"})["alert"] is None
     (envelope,) = world.messages()
     assert attributes(envelope)["status"] == "failed" and "secret_arn" in envelope["Message"]
@@ -377,22 +377,25 @@ def test_settings_are_typed_with_tls_verified_by_default() -> None:
 @pytest.mark.parametrize(("targets", "extra", "message"), [
     ([{"name": "prod", "secret_arn": "arn:x"}], {}, "needs a CA bundle"),
     ([{"name": "prod", "secret_arn": "arn:x", "tls": {"mode": "disable"}}], {}, "plaintext is not allowed"),
-    ([{"name": "prod"}], {}, r"\[0\] \(prod\)\.secret_arn must be a non-empty string"),
+    ([{"name": "prod"}], {}, r"\[0\] \(prod\)\.secret_arn: is required"),
     ([{"name": "prod", "secret_arn": "a", "allow_plaintext": True, "alert": {"min_severity": "urgent"}}], {},
-     "alert.min_severity must be one of"),
+     "alert.min_severity: expected one of"),
     ([{"name": "prod", "secret_arn": "a", "allow_plaintext": True, "version_table": "a.b.c"}], {},
-     r"\(prod\)\.version_table must be a table name or schema.name"),
+     r"\(prod\)\.version_table: expected a string matching .* \(Alembic's version table: NAME or SCHEMA.NAME"),
     ([{"name": "prod", "secret_arn": "a", "allow_plaintext": True, "alert": {"pending_grace_minutes": -5}}], {},
-     r"\(prod\)\.alert\.pending_grace_minutes must be a number >= 0 \(got -5\)"),
+     r"\(prod\)\.alert\.pending_grace_minutes: expected a number >= 0, got -5"),
     ([{"name": "pr/od", "secret_arn": "a", "allow_plaintext": True}], {}, "may hold only letters"),
-    ([{"name": "p", "secret_arn": "a", "allow_plaintext": True, "colour": 1}], {}, "unknown field"),
+    ([{"name": "p", "secret_arn": "a", "allow_plaintext": True, "colour": 1}], {},
+     r"\(p\)\.colour: unknown key \(allowed: name, "),
     ([{"name": "p", "secret_arn": "a", "allow_plaintext": True}] * 2, {}, "appears twice"),
     ([{"name": "p", "secret_arn": "a", "allow_plaintext": True, "waivers": [{"pattern": "x"}]}], {},
-     r"\(p\)\.waivers: each entry needs expires, owner, pattern, reason"),
+     r"\(p\)\.waivers\[0\]\.reason: is required"),
     ([{"name": "p", "secret_arn": "a", "allow_plaintext": True,
-       "waivers": [{"pattern": "x", "reason": "r", "owner": "o", "expires": "soon"}]}], {}, "expires must be a date"),
+       "waivers": [{"pattern": "x", "reason": "r", "owner": "o", "expires": "soon"}]}], {},
+     r"waivers\[0\]\.expires: expected an ISO date"),
     ([{"name": "p", "secret_arn": "a", "allow_plaintext": True,
-       "severity_overrides": [{"pattern": "x", "severity": "urgent"}]}], {}, "severity must be one of"),
+       "severity_overrides": [{"pattern": "x", "severity": "urgent"}]}], {},
+     r"severity_overrides\[0\]\.severity: expected one of"),
     ([{"name": "p", "secret_arn": "a", "allow_plaintext": True}], {"PGDRIFT_REMINDER_HOURS": "soon"},
      "PGDRIFT_REMINDER_HOURS"),
 ])
