@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,16 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 
 from pgdrift.connect import parse_dsn
-from tests.lambdas.world import BUCKET, EXPECTED_KEY, MigrationLock, Silent, World, attributes, closed_port
+from tests.lambdas.world import (
+    BUCKET,
+    EXPECTED_KEY,
+    MigrationLock,
+    Silent,
+    SlowProxy,
+    World,
+    attributes,
+    closed_port,
+)
 from tests.support import execute
 
 Step = Callable[[World], Any]
@@ -35,12 +44,18 @@ class Fault:
 
 
 def _sql(inject: str, heal: str, category: str) -> Fault:
-    return Fault(lambda world: execute(world.server.admin_dsn, inject.format(**_names(world))),
-                 lambda world, _: execute(world.server.admin_dsn, heal.format(**_names(world))), category)
+    """SQL run as the superuser in the target's database (CONNECT and roles are server-wide)."""
+    return Fault(lambda world: execute(_admin(world), inject.format(**_names(world))),
+                 lambda world, _: execute(_admin(world), heal.format(**_names(world))), category)
+
+
+def _admin(world: World) -> str:
+    return world.server.dsn_for(parse_dsn(world.dsn).database)
 
 
 def _names(world: World) -> dict[str, str]:
-    return {"role": world.role, "database": parse_dsn(world.dsn).database}
+    database = parse_dsn(world.dsn).database
+    return {"role": world.role, "database": database, "database_qualified_version": "public.alembic_version"}
 
 
 def _silent(world: World) -> Silent:
@@ -51,6 +66,17 @@ def _silent(world: World) -> Silent:
 
 def _heal_silent(world: World, silent: Silent) -> None:
     silent.close()
+    world.set_secret()
+
+
+def _slow(world: World) -> SlowProxy:
+    proxy = SlowProxy(world.server.embedded.port, 0.4)  # type: ignore[union-attr]
+    world.set_secret(port=proxy.port)
+    return proxy
+
+
+def _heal_slow(world: World, proxy: SlowProxy) -> None:
+    proxy.close()
     world.set_secret()
 
 
@@ -94,6 +120,8 @@ FAULTS: dict[str, Fault] = {
                                          "connection_limit"),
     "hung server": Fault(_silent, _heal_silent, "timeout", remaining_ms=7_000),
     "a migration's lock held": Fault(_lock, lambda world, lock: lock.release(), "lock"),
+    # every reply 0.4 s late: quick enough per statement, too slow for the Lambda's time in all
+    "a slow link": Fault(_slow, _heal_slow, "timeout", remaining_ms=8_000),
     "corrupt ledger": _artifact(lambda original: b"\x1f\x8b truncated"),
     "missing ledger": _artifact(lambda original: None, "missing_artifact"),
     "ledger of another format version": _artifact(_other_format),
@@ -106,6 +134,35 @@ FAULTS: dict[str, Fault] = {
                                            lambda world, _: world.secrets.restore_secret(SecretId=world.secret_arn),
                                            "secret"),
 }
+
+
+LEDGER_FAULTS: dict[str, Fault] = {
+    # A database on a revision the ledger does not know (another project's ledger, or one older
+    # than the database): every applied migration would read as drift
+    "ledger of another project": _sql("UPDATE {database_qualified_version} SET version_num = 'f00dfeed'",
+                                      "UPDATE {database_qualified_version} SET version_num = 'l004'",
+                                      "unknown_revision"),
+    "alembic_version not readable": _sql("REVOKE SELECT ON {database_qualified_version} FROM {role}",
+                                         "GRANT SELECT ON {database_qualified_version} TO {role}", "permission"),
+}
+
+
+@pytest.fixture
+def ledger_world(world: World) -> Iterator[World]:
+    """The target's database at the head of the `linear` project, checked against its ledger."""
+    from pgdrift import ledger as ledger_module
+    from tests.alembic_projects.support import build, migrated
+
+    live = migrated(world.server, "linear", "head")
+    database = parse_dsn(live).database
+    execute(live, f"GRANT SELECT ON alembic_version TO {world.role}")
+    world.set_secret(dbname=database)
+    world.dsn = live
+    world.s3.put_object(Bucket=BUCKET, Key=EXPECTED_KEY, Body=ledger_module.dumps(build(world.server, "linear")))
+    try:
+        yield world
+    finally:
+        world.server.drop_database(database)
 
 
 @pytest.fixture
@@ -126,7 +183,16 @@ def scheduled(world: World, remaining_ms: int = 60_000) -> dict[str, Any]:
 @pytest.mark.parametrize("name", list(FAULTS))
 def test_a_fault_alerts_once_and_resolves_once(world: World, name: str, quick_retries: None,
                                                capfd: pytest.CaptureFixture[str]) -> None:
-    fault = FAULTS[name]
+    run_fault_matrix(world, FAULTS[name], capfd)
+
+
+@pytest.mark.parametrize("name", list(LEDGER_FAULTS))
+def test_a_ledger_fault_alerts_once_and_resolves_once(ledger_world: World, name: str,
+                                                      capfd: pytest.CaptureFixture[str]) -> None:
+    run_fault_matrix(ledger_world, LEDGER_FAULTS[name], capfd)
+
+
+def run_fault_matrix(world: World, fault: Fault, capfd: pytest.CaptureFixture[str]) -> None:
     answers = []
     # Given a healthy target
     answers.append(scheduled(world))
@@ -203,7 +269,8 @@ def test_a_rotated_password_is_fetched_again_instead_of_paging(world: World) -> 
     assert world.messages() == []
 
 
-def test_four_concurrent_runs_share_a_connection_limit_of_three(world: World, quick_retries: None) -> None:
+@pytest.mark.parametrize("runs", [2, 4])
+def test_concurrent_runs_share_a_connection_limit_of_three(world: World, quick_retries: None, runs: int) -> None:
     import threading
 
     from pgdrift import monitor
@@ -217,7 +284,7 @@ def test_four_concurrent_runs_share_a_connection_limit_of_three(world: World, qu
     execute(world.dsn, "CREATE INDEX providers_name_idx ON providers (full_name)")
     settings = parse_settings(os.environ)
     store, publisher = S3Store(BUCKET, world.s3), SnsPublisher(os.environ["PGDRIFT_TOPIC_ARN"])
-    results: list[Any] = [None] * 4
+    results: list[Any] = [None] * runs
 
     def run(index: int) -> None:
         from lambdas.monitor.handler import _fetch_credentials
@@ -227,14 +294,14 @@ def test_four_concurrent_runs_share_a_connection_limit_of_three(world: World, qu
             monitor.RunRequest("prod"), settings, store, publisher, _fetch_credentials,
             monitor.RunContext(context.aws_request_id, context.get_remaining_time_in_millis))
 
-    # When four runs start at once
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(4)]
+    # When they start at once
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(runs)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     # Then every run read the schema (those that met the limit waited), and drift alerted once
-    assert [result.record.status for result in results] == ["drift"] * 4, [r.body.get("error") for r in results]
+    assert [result.record.status for result in results] == ["drift"] * runs, [r.body.get("error") for r in results]
     assert [attributes(envelope)["status"] for envelope in world.messages()] == ["drift"]
 
 
