@@ -23,7 +23,7 @@ from pgdrift.identity import quote_ident
 from pgdrift.ledger import Ledger, Revision, days_between
 from pgdrift.model import Snapshot
 from pgdrift.registry import BY_NAME
-from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side
+from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report
 
 OUT_OF_BAND = "out_of_band"
 PENDING = "pending_migration"
@@ -398,22 +398,6 @@ def pending_migrations(
 # The reports
 
 
-def _side(snapshot: Snapshot, source: str, revisions: tuple[str, ...]) -> Side:
-    meta = snapshot.meta
-    return Side(
-        source=source,
-        fingerprint=snapshot.fingerprint,
-        database=meta.database,
-        server_version=meta.server_version,
-        captured_at=meta.captured_at,
-        revisions=revisions,
-    )
-
-
-def _finish(report: Report, expected: Side, actual: Side, title: str) -> Report:
-    return dataclasses.replace(report, expected=expected, actual=actual, title=title)
-
-
 def check(
     live: Snapshot, expected: Ledger | Snapshot, config: Any = None, now: datetime | None = None
 ) -> Report:
@@ -421,19 +405,14 @@ def check(
     source = live.meta.source or live.meta.database
     if isinstance(expected, Snapshot):
         expected_source = expected.meta.source or "expected"
-        report = drift.make_report(
+        return drift.make_report(
             expected,
             live,
             drift.analyze(expected, live, config),
             expected_source=expected_source,
             actual_source=source,
+            expected_revisions=(),
             now=now,
-        )
-        return _finish(
-            report,
-            _side(expected, expected_source, ()),
-            _side(live, source, live.meta.alembic.revisions),
-            "Schema drift report",
         )
     ledger = expected
     position = locate(live, ledger)
@@ -447,21 +426,16 @@ def check(
     else:
         changes = _attribute(drift.analyze(head, live, config), ledger, ledger.ancestors(None), None)
         status = _status(ledger, position, (), None)
-    report = drift.make_report(
+    return drift.make_report(
         head,
         live,
         changes,
-        expected_source=f"{ledger.source} (head)",
+        expected_source=f"{ledger.source} (head {', '.join(ledger.heads)})",
         actual_source=source,
+        expected_revisions=ledger.heads,
+        actual_revisions=position.revisions,
         migrations=status,
         now=now,
-    )
-    head_source = f"{ledger.source} (head {', '.join(ledger.heads)})"
-    return _finish(
-        report,
-        _side(head, head_source, ledger.heads),
-        _side(live, source, position.revisions),
-        "Schema drift report",
     )
 
 
@@ -562,14 +536,17 @@ def compare(
             state="ahead_or_unknown",
             detail=detail,
         )
-    report = drift.make_report(
-        b, a, changes, expected_source=source_b, actual_source=source_a, migrations=status, now=now
-    )
-    return _finish(
-        report,
-        _side(b, source_b, position_b.revisions),
-        _side(a, source_a, position_a.revisions),
-        f"Environment comparison: {labels[0]} against {labels[1]}",
+    return drift.make_report(
+        b,
+        a,
+        changes,
+        expected_source=source_b,
+        actual_source=source_a,
+        expected_revisions=position_b.revisions,
+        actual_revisions=position_a.revisions,
+        migrations=status,
+        title=f"Environment comparison: {labels[0]} against {labels[1]}",
+        now=now,
     )
 
 

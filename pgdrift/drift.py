@@ -335,18 +335,24 @@ def fold_identical_renames(changes: list[Change], expected: Objects, actual: Obj
 # Reports
 
 
-def side_of(snapshot: model.Snapshot, source: str) -> Side:
+def side_of(snapshot: model.Snapshot, source: str, revisions: tuple[str, ...] | None = None) -> Side:
+    """One side of a report, with its object counts; `revisions` default to its alembic_version."""
     meta = snapshot.meta
     return Side(source=source, fingerprint=snapshot.fingerprint, database=meta.database or None,
                 server_version=meta.server_version or None, captured_at=meta.captured_at or None,
-                revisions=meta.alembic.revisions, object_counts=tuple(snapshot.counts().items()))
+                revisions=meta.alembic.revisions if revisions is None else revisions,
+                object_counts=tuple(snapshot.counts().items()))
 
 
 def make_report(expected: model.Snapshot, actual: model.Snapshot, changes: Iterable[Change], *,
                 expected_source: str, actual_source: str, migrations: MigrationStatus | None = None,
-                now: datetime | None = None) -> Report:
-    """A report of one comparison; `now` defaults to the current UTC time."""
+                expected_revisions: tuple[str, ...] | None = None,
+                actual_revisions: tuple[str, ...] | None = None,
+                title: str = "Schema drift report", now: datetime | None = None) -> Report:
+    """A report of one comparison; `now` defaults to the current UTC time. The sides are built
+    here and nowhere else (a side rebuilt a layer up once lost its object counts)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    return Report(expected=side_of(expected, expected_source), actual=side_of(actual, actual_source),
+    return Report(expected=side_of(expected, expected_source, expected_revisions),
+                  actual=side_of(actual, actual_source, actual_revisions),
                   changes=tuple(changes), generated_at=moment.isoformat().replace("+00:00", "Z"),
-                  migrations=migrations)
+                  migrations=migrations, title=title)

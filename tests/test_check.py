@@ -55,6 +55,26 @@ def test_at_head_and_clean(server: TestServer, linear: Ledger, linear_file: str)
     assert main(["check", dsn, "--expected", linear_file, "--format", "json", "-o", "/dev/null"]) == 0
 
 
+def test_report_sides_carry_object_counts(server: TestServer, linear: Ledger) -> None:
+    # Given a database behind head, checked against the ledger and against a plain snapshot
+    live = snapshot(migrated(server, "linear", "l002"))
+    head = linear.expected_at(None)
+    for report in (check(live, linear), check(live, head)):
+        # Then both sides carry the object counts the "% of expected" figure needs
+        assert dict(report.expected.object_counts) == head.counts()
+        assert dict(report.actual.object_counts) == live.counts()
+        assert dict(report.actual.object_counts)["table"] > 0
+        assert render_json_counts(report) == (head.counts(), live.counts())
+    # And the revisions still name the ledger's heads and the live revision
+    report = check(live, linear)
+    assert report.expected.revisions == linear.heads and report.actual.revisions == ("l002",)
+
+
+def render_json_counts(report: Report) -> tuple[dict[str, int], dict[str, int]]:
+    document = json.loads(render(report, "json"))
+    return document["expected"]["object_counts"], document["actual"]["object_counts"]
+
+
 def test_behind_with_no_drift(server: TestServer, linear: Ledger, linear_file: str) -> None:
     dsn = migrated(server, "linear", "l002")
     report = check(snapshot(dsn), linear)
