@@ -205,10 +205,17 @@ def sort_changes(changes: Iterable[Change]) -> list[Change]:
     return sorted(changes, key=lambda c: (KIND_ORDER.get(c.kind, 99), c.object, c.attribute or "", c.change))
 
 
+def diff_kinds(expected: Mapping[str, Mapping[str, Any]], actual: Mapping[str, Mapping[str, Any]],
+               kinds: Iterable[Kind] = KINDS) -> list[Change]:
+    """The raw differences between two {kind: {key: object}} maps, kind by kind (unfolded)."""
+    changes: list[Change] = []
+    for kind in kinds:
+        changes.extend(diff_objects(kind, expected.get(kind.name, {}), actual.get(kind.name, {})))
+    return changes
+
+
 def diff_snapshots(expected: model.Snapshot, actual: model.Snapshot, fold: bool = True,
                    kinds: Iterable[Kind] = KINDS) -> list[Change]:
     """Every difference between two snapshots, in registry order, then by name."""
-    changes: list[Change] = []
-    for kind in kinds:
-        changes.extend(diff_objects(kind, expected.of_kind(kind.name), actual.of_kind(kind.name)))
+    changes = diff_kinds(expected.objects, actual.objects, kinds)
     return sort_changes(fold_privileges(fold_table_children(changes)) if fold else changes)

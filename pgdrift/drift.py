@@ -31,14 +31,14 @@ from pgdrift.config import DriftConfig, apply_config
 from pgdrift.diff import (
     COMPARED_AS,
     attribute_changes,
-    diff_objects,
+    diff_kinds,
     fold_partitions,
     fold_privileges,
     fold_table_children,
     sort_changes,
 )
 from pgdrift.identity import qualify, split_qualified
-from pgdrift.registry import BY_NAME, KINDS
+from pgdrift.registry import BY_NAME
 from pgdrift.renames import Rename, match_columns, match_identical, match_tables
 from pgdrift.report import Change, MigrationStatus, Report, Side
 from pgdrift.severity import default_reason, default_severity
@@ -57,8 +57,7 @@ def analyze(expected: model.Snapshot, actual: model.Snapshot,
         if table_renames:
             expected_objects = translate_tables(expected.objects, actual.objects, table_renames)
     changes: list[Change] = [_rename_change(rename) for rename in table_renames]
-    for kind in KINDS:
-        changes.extend(diff_objects(kind, expected_objects.get(kind.name, {}), actual.of_kind(kind.name)))
+    changes += diff_kinds(expected_objects, actual.objects)
     if config.renames:
         changes = fold_column_renames(changes, expected_objects, actual.objects)
         changes = fold_identical_renames(changes, expected_objects, actual.objects)

@@ -633,6 +633,3 @@ def read_snapshot(options: ConnectOptions, read: ReadOptions = ReadOptions()) ->
     with SnapshotReader(options, read) as reader:
         return reader.read()
 
-
-def with_source(snapshot: model.Snapshot, source: str) -> model.Snapshot:
-    return replace(snapshot, meta=replace(snapshot.meta, source=source))
