@@ -101,16 +101,9 @@ def _closest_hint(snapshot: Snapshot, ledger: Ledger) -> str:
 # Attribution
 
 
-def _last_touch(ledger: Ledger, change: Change, among: set[str]) -> str | None:
-    """The latest revision among `among` that changed the finding's object (or, folded, its table)."""
-    for kind, key in _identities(change):
-        for revision in reversed(ledger.touching(kind, key)):
-            if revision.id in among:
-                return revision.id
-    return None
-
-
 def _identities(change: Change) -> list[tuple[str, str]]:
+    """What a finding is about, for attribution: its object, a rename's old name first, and the
+    partitions folded into it (the migrations that made them)."""
     identities = [(change.kind, change.object)]
     if change.change == "renamed" and isinstance(change.expected, str):
         identities.insert(0, (change.kind, change.expected))
@@ -144,7 +137,11 @@ def _attribute(
             reason = _pending_reason(change)
         attributed.append(
             dataclasses.replace(
-                change, cause=cause, migration=_last_touch(ledger, change, among), detail=extra, reason=reason
+                change,
+                cause=cause,
+                migration=ledger.last_touch(_identities(change), among),
+                detail=extra,
+                reason=reason,
             )
         )
     return attributed

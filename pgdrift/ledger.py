@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -234,18 +234,14 @@ class Ledger:
             self._touches = touches
         return self._touches
 
-    def touching(self, kind: str, key: str) -> list[Revision]:
-        """The revisions that changed an object, in graph order."""
-        return [self.revisions[index] for index in self._touch_index().get((kind, key), [])]
-
-    def created_by(self, kind: str, key: str, revisions: RevisionSet = None) -> str | None:
-        """The revision that last shaped (created, altered or dropped) an object, among the
-        ancestors of `revisions`; None when no migration ever touched it (made by hand)."""
-        applied = self.ancestors(revisions)
-        for index in reversed(self._touch_index().get((kind, key), [])):
-            revision = self.revisions[index]
-            if revision.id in applied:
-                return revision.id
+    def last_touch(self, identities: Iterable[tuple[str, str]], among: Collection[str]) -> str | None:
+        """The latest revision among `among` that shaped (created, altered or dropped) the first of
+        `identities` (kind, key) any of them touched; None when none did (made by hand)."""
+        for kind, key in identities:
+            for index in reversed(self._touch_index().get((kind, key), [])):
+                revision = self.revisions[index]
+                if revision.id in among:
+                    return revision.id
         return None
 
 
