@@ -10,7 +10,6 @@ Every finding names the migration that last shaped the object (None for hand-mad
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,7 @@ from pgdrift.ledger import Ledger, Revision, days_between
 from pgdrift.model import Snapshot
 from pgdrift.registry import BY_NAME
 from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report
+from pgdrift.type_rules import narrows
 
 OUT_OF_BAND = "out_of_band"
 PENDING = "pending_migration"
@@ -149,35 +149,6 @@ def _attribute(
 
 # ---------------------------------------------------------------------------------------------
 # Hazards of pending migrations
-
-
-_INTEGER_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
-_FLOAT_RANK = {"real": 1, "double precision": 2}
-_LENGTH = re.compile(r"^(character varying|character|varchar|char|bit varying|bit)\((\d+)\)$")
-_NUMERIC = re.compile(r"^numeric\((\d+)(?:,(\d+))?\)$")
-_TEXTUAL = ("text", "character varying")
-
-
-def narrowing(old: str, new: str) -> bool:
-    """True when converting `old` to `new` can truncate or reject existing values."""
-    if old == new:
-        return False
-    for ranks in (_INTEGER_RANK, _FLOAT_RANK):
-        if old in ranks and new in ranks:
-            return ranks[new] < ranks[old]
-    old_length, new_length = _LENGTH.match(old), _LENGTH.match(new)
-    if new_length and (
-        old in _TEXTUAL or (old_length and int(new_length.group(2)) < int(old_length.group(2)))
-    ):
-        return True
-    old_numeric, new_numeric = _NUMERIC.match(old), _NUMERIC.match(new)
-    if new_numeric and old_numeric:
-        return any(
-            int(n or 0) < int(o or 0) for o, n in zip(old_numeric.groups(), new_numeric.groups(), strict=True)
-        )
-    if old.startswith("timestamp") and new == "date":
-        return True
-    return bool(new_numeric and old in ("numeric", "double precision", "real"))
 
 
 def _rows(live: Snapshot, table_key: str) -> int:
@@ -353,7 +324,7 @@ def _column_hazards(revision_id: str, key: str, before: Any, after: Any, rows_te
                 message=f"drops column {key} ({before['type']}; table {rows_text}): its values are lost",
             )
         ]
-    if before and after and narrowing(before["type"], after["type"]):
+    if before and after and narrows(before["type"], after["type"]):
         return [
             Hazard(
                 revision_id,

@@ -15,11 +15,11 @@ goes wrong for that application on the actual (live) side:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pgdrift.registry import BY_NAME
 from pgdrift.report import Change
+from pgdrift.type_rules import widens
 
 #: Attributes of an altered object that are graded high whatever the kind.
 _HIGH_ATTRIBUTES = {"not_null", "validated", "enforced", "rls_enabled", "rls_forced", "unique",
@@ -28,25 +28,6 @@ _HIGH_ATTRIBUTES = {"not_null", "validated", "enforced", "rls_enabled", "rls_for
 #: Kinds whose altered definition changes behaviour (graded high).
 _BEHAVIOUR_KINDS = {"constraint", "view", "function", "trigger", "rule", "policy", "domain", "enum",
                     "composite_type", "range_type"}
-
-# Integer and text families where moving to a wider type on the actual side loses nothing.
-_INTEGER_WIDTH = {"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4}
-_LENGTH = re.compile(r"^(character varying|character|varchar|char|numeric|bit varying)\((\d+)(?:,(\d+))?\)$")
-
-
-def is_compatible_type_change(expected: str, actual: str) -> bool:
-    """True when every value of `expected` fits in `actual` and clients read it the same way."""
-    if _INTEGER_WIDTH.get(expected, 99) <= _INTEGER_WIDTH.get(actual, 0):
-        return True
-    if actual == "text" and (expected.startswith(("character varying", "character(")) or expected == "text"):
-        return True
-    if expected.startswith("character varying") and actual == "character varying":
-        return True
-    old, new = _LENGTH.match(expected), _LENGTH.match(actual)
-    if old and new and old.group(1) == new.group(1):
-        return int(new.group(2)) >= int(old.group(2)) and int(new.group(3) or 0) >= int(old.group(3) or 0)
-    return False
-
 
 def default_severity(change: Change) -> str:
     """The severity of a finding before any configured override."""
@@ -72,7 +53,7 @@ def _missing_severity(change: Change) -> str:
 
 def _altered_severity(change: Change) -> str:
     if change.kind == "column" and change.attribute == "type":
-        compatible = is_compatible_type_change(str(change.expected), str(change.actual))
+        compatible = widens(str(change.expected), str(change.actual))
         return "medium" if compatible else "critical"
     if change.kind == "enum" and change.attribute == "labels":
         dropped = set(change.expected or ()) - set(change.actual or ())
@@ -153,7 +134,7 @@ def _altered_reason(change: Change) -> str:
     label, attribute = _label(change), change.attribute
     values = f"expected {_short(change.expected)}, found {_short(change.actual)}"
     if change.kind == "column" and attribute == "type":
-        compatible = is_compatible_type_change(str(change.expected), str(change.actual))
+        compatible = widens(str(change.expected), str(change.actual))
         effect = ("wider type, existing code keeps working" if compatible
                   else "incompatible type: reads and writes may fail or change meaning")
         return f"column {change.object} has type {change.actual} instead of {change.expected}: {effect}"

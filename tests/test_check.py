@@ -8,12 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from pgdrift import ledger as ledger_module
-from pgdrift.check import check, narrowing
+from pgdrift.check import check
 from pgdrift.cli import main
 from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.ledger import Ledger
 from pgdrift.render import render
 from pgdrift.report import Report
+from pgdrift.type_rules import narrows, widens
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
 from tests.support import TestServer, execute
@@ -124,7 +125,7 @@ def test_narrowing_type_changes_are_destructive(server: TestServer, linear: Ledg
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "narrows"),
+    ("old", "new", "narrowing"),
     [
         ("bigint", "integer", True),
         ("integer", "bigint", False),
@@ -138,8 +139,25 @@ def test_narrowing_type_changes_are_destructive(server: TestServer, linear: Ledg
         ("integer", "integer", False),
     ],
 )
-def test_narrowing(old: str, new: str, narrows: bool) -> None:
-    assert narrowing(old, new) is narrows
+def test_narrowing(old: str, new: str, narrowing: bool) -> None:
+    assert narrows(old, new) is narrowing
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "wider"),
+    [
+        ("integer", "bigint", True),
+        ("bigint", "integer", False),
+        ("character varying(10)", "text", True),
+        ("character varying(10)", "character varying(20)", True),
+        ("numeric(10,2)", "numeric(12,4)", True),
+        ("bit(3)", "bit(5)", False),
+        ("integer", "text", False),
+    ],
+)
+def test_widening(expected: str, actual: str, wider: bool) -> None:
+    # A change can be neither wider nor narrowing (integer -> text): the two rules are not inverses.
+    assert widens(expected, actual) is wider
 
 
 def test_behind_with_out_of_band_drift_and_conflicts(server: TestServer, linear: Ledger) -> None:
