@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from pgdrift import model
@@ -127,7 +128,7 @@ def fold_table_children(changes: Iterable[Change]) -> list[Change]:
     for change in kept:
         counted = children.get((change.object, change.change))
         if change.kind == "table" and counted:
-            change.detail["children"] = dict(sorted(counted.items()))
+            change = replace(change, detail={**change.detail, "children": dict(sorted(counted.items()))})
         result.append(change)
     return result
 
@@ -177,17 +178,28 @@ def fold_privileges(changes: Iterable[Change]) -> list[Change]:
     """Fold the grants on a missing/unexpected object (PUBLIC EXECUTE on a function, say) into
     that object's finding, counted in `detail["children"]`."""
     changes = list(changes)
-    whole = {(change.kind, change.object, change.change): change for change in changes
-             if change.change in ("missing", "unexpected")}
+    whole = {_whole_key(change): change for change in changes if change.change in ("missing", "unexpected")}
+    grants: Counter[tuple[str, str, str]] = Counter()
     kept = []
     for change in changes:
         owner = _privilege_owner(change, whole) if change.kind == "privilege" else None
         if owner is None:
             kept.append(change)
-            continue
-        children = owner.detail.setdefault("children", {})
-        children["privilege"] = children.get("privilege", 0) + 1
-    return kept
+        else:
+            grants[_whole_key(owner)] += 1
+    return [_with_grants(change, grants[_whole_key(change)]) for change in kept]
+
+
+def _whole_key(change: Change) -> tuple[str, str, str]:
+    return change.kind, change.object, change.change
+
+
+def _with_grants(change: Change, count: int) -> Change:
+    if not count:
+        return change
+    children = dict(change.detail.get("children", {}))
+    children["privilege"] = children.get("privilege", 0) + count
+    return replace(change, detail={**change.detail, "children": children})
 
 
 def _privilege_owner(change: Change, whole: Mapping[tuple[str, str, str], Change]) -> Change | None:
