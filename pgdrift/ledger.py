@@ -322,6 +322,11 @@ def load_ledger(data: bytes, source: str = "ledger") -> Ledger:
         document = snapshot_io.decode_bytes(data, source)
     except SnapshotFormatError as error:
         raise ArtifactError(str(error), "Rebuild it with `pgdrift expected build`") from None
+    return ledger_from_document(document, source)
+
+
+def ledger_from_document(document: Any, source: str = "ledger") -> Ledger:
+    """A decoded artifact as a ledger (see `load_ledger`)."""
     if not isinstance(document, dict) or document.get("format") != LEDGER_FORMAT:
         raise ArtifactError(
             f'reading the ledger {source}: not a pgdrift ledger (no "format": "{LEDGER_FORMAT}")',
@@ -387,12 +392,15 @@ def days_between(earlier: str | None, later: str | None) -> float | None:
     return round(seconds / 86400, 2)
 
 
-def load_expected(data: bytes, source: str) -> Ledger | model.Snapshot:
-    """An expected artifact: a ledger (from `pgdrift expected build`) or a plain snapshot."""
+def load_expected(data: bytes, source: str,
+                  remedy: str = "Pass a ledger or a snapshot written by pgdrift") -> Ledger | model.Snapshot:
+    """An expected artifact: a ledger (from `pgdrift expected build`) or a plain snapshot. The one
+    decoder of expected artifacts, for the CLI and the monitor alike; `remedy` is what a corrupt
+    artifact's error tells the reader to do."""
     try:
         document = snapshot_io.decode_bytes(data, source)
     except SnapshotFormatError as error:
-        raise ArtifactError(str(error), "Pass a ledger or a snapshot written by pgdrift") from None
+        raise ArtifactError(str(error), remedy) from None
     if is_ledger(document):
-        return load_ledger(data, source)
+        return ledger_from_document(document, source)
     return snapshot_io.from_document(document, source)
