@@ -21,14 +21,12 @@ from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.identity import quote_ident
 from pgdrift.ledger import Ledger, Revision, days_between
 from pgdrift.model import Snapshot
-from pgdrift.registry import BY_NAME
+from pgdrift.registry import BY_NAME, relation_kinds
 from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report
 from pgdrift.type_rules import narrows
 
 OUT_OF_BAND = "out_of_band"
 PENDING = "pending_migration"
-#: Kinds whose names share one namespace per schema (pg_class): an index may collide with a table.
-RELATION_KINDS = ("table", "index", "sequence", "view")
 
 
 @dataclass(frozen=True)
@@ -192,7 +190,7 @@ def _column(value: Mapping[str, Any]) -> Any:
 
 
 def _relation_exists(snapshot: Snapshot, key: str) -> str | None:
-    for kind in RELATION_KINDS:
+    for kind in relation_kinds():  # an index may collide with a table
         if key in snapshot.of_kind(kind):
             return kind
     return None
@@ -222,7 +220,7 @@ def _conflict_message(
             if clash
             else (
                 _relation_exists(live, key)
-                if kind_name in RELATION_KINDS and not _relation_exists(expected_live, key)
+                if kind_name in relation_kinds() and not _relation_exists(expected_live, key)
                 else None
             )
         )

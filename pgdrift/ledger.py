@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pgdrift import model, snapshot_io
+from pgdrift import model, registry, snapshot_io
 from pgdrift.diff import diff_objects, fold_table_children, sort_changes
 from pgdrift.errors import ArtifactError, SnapshotFormatError
-from pgdrift.registry import BY_NAME, KINDS
+from pgdrift.registry import BY_NAME
 from pgdrift.report import Change
 
 LEDGER_FORMAT = "pgdrift-ledger"
@@ -51,7 +51,7 @@ class Revision:
 def compute_delta(before: model.Snapshot, after: model.Snapshot) -> Delta:
     """The objects that differ between two consecutive snapshots (volatile fields ignored)."""
     delta: Delta = {}
-    for kind in KINDS:
+    for kind in registry.KINDS:
         old, new = before.of_kind(kind.name), after.of_kind(kind.name)
         entries = {}
         for key in sorted(old.keys() | new.keys()):
@@ -183,7 +183,7 @@ class Ledger:
 
         count = sum(
             differs(kind.name, key)
-            for kind in KINDS
+            for kind in registry.KINDS
             for key in state.get(kind.name, {}).keys() | live.of_kind(kind.name).keys()
             if not _VERSION_TABLE.search(key)
         )
@@ -213,7 +213,7 @@ class Ledger:
         """
         revision = self.by_id[revision_id]
         changes: list[Change] = []
-        for kind in KINDS:
+        for kind in registry.KINDS:
             entries = revision.changes.get(kind.name)
             if not entries:
                 continue

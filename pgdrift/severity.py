@@ -25,9 +25,6 @@ from pgdrift.type_rules import widens
 _HIGH_ATTRIBUTES = {"not_null", "validated", "enforced", "rls_enabled", "rls_forced", "unique",
                     "security_definer", "deferrable", "deferred", "check", "constraints",
                     "identity"}
-#: Kinds whose altered definition changes behaviour (graded high).
-_BEHAVIOUR_KINDS = {"constraint", "view", "function", "trigger", "rule", "policy", "domain", "enum",
-                    "composite_type", "range_type"}
 
 def default_severity(change: Change) -> str:
     """The severity of a finding before any configured override."""
@@ -62,7 +59,8 @@ def _altered_severity(change: Change) -> str:
         return "high"
     if change.kind == "index" and change.attribute == "definition":
         return "high" if "UNIQUE" in str(change.expected) else "medium"
-    if change.kind in _BEHAVIOUR_KINDS and change.attribute not in ("comment", "options"):
+    kind = BY_NAME.get(change.kind)
+    if kind is not None and kind.behaviour and change.attribute not in ("comment", "options"):
         return "high"
     return "medium"
 
@@ -81,26 +79,6 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_MISSING_CONSEQUENCE = {
-    "table": "queries that use it will fail",
-    "column": "queries that use it will fail",
-    "constraint": "the database no longer enforces it, so invalid rows can be written",
-    "view": "queries that read it will fail",
-    "function": "calls to it will fail",
-    "trigger": "the behaviour it implements no longer runs",
-    "policy": "row-level security no longer applies it",
-    "privilege": "the grantee can no longer do what it expects",
-    "sequence": "defaults and code that draw from it will fail",
-    "enum": "columns and casts of this type will fail",
-    "domain": "columns and casts of this type will fail",
-    "composite_type": "code that uses this type will fail",
-    "range_type": "columns and casts of this type will fail",
-    "rule": "the rewriting it implements no longer happens",
-    "schema": "every object expected in it is unreachable",
-    "extension": "the types and functions it provides are unavailable",
-    "collation": "columns and expressions that use it will fail",
-}
-
 
 def _missing_reason(change: Change) -> str:
     label = _label(change)
@@ -113,7 +91,8 @@ def _missing_reason(change: Change) -> str:
         consequence = (f"rows {change.expected.get('partition_bound')} have no partition of {parent}: "
                        f"inserting them fails unless a default partition takes them")
     else:
-        consequence = _MISSING_CONSEQUENCE.get(change.kind, "code that relies on it may fail")
+        kind = BY_NAME.get(change.kind)
+        consequence = kind.missing_consequence if kind else "code that relies on it may fail"
     children = change.detail.get("children")
     extra = f" (with its {_count_children(children)})" if children else ""
     return f"{label} {change.object} is missing{extra}: {consequence}"
