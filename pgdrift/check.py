@@ -10,7 +10,6 @@ Every finding names the migration that last shaped the object (None for hand-mad
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,13 +21,12 @@ from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.identity import quote_ident
 from pgdrift.ledger import Ledger, Revision, days_between
 from pgdrift.model import Snapshot
-from pgdrift.registry import BY_NAME
-from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side
+from pgdrift.registry import BY_NAME, relation_kinds
+from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report
+from pgdrift.type_rules import narrows
 
 OUT_OF_BAND = "out_of_band"
 PENDING = "pending_migration"
-#: Kinds whose names share one namespace per schema (pg_class): an index may collide with a table.
-RELATION_KINDS = ("table", "index", "sequence", "view")
 
 
 @dataclass(frozen=True)
@@ -101,16 +99,9 @@ def _closest_hint(snapshot: Snapshot, ledger: Ledger) -> str:
 # Attribution
 
 
-def _last_touch(ledger: Ledger, change: Change, among: set[str]) -> str | None:
-    """The latest revision among `among` that changed the finding's object (or, folded, its table)."""
-    for kind, key in _identities(change):
-        for revision in reversed(ledger.touching(kind, key)):
-            if revision.id in among:
-                return revision.id
-    return None
-
-
 def _identities(change: Change) -> list[tuple[str, str]]:
+    """What a finding is about, for attribution: its object, a rename's old name first, and the
+    partitions folded into it (the migrations that made them)."""
     identities = [(change.kind, change.object)]
     if change.change == "renamed" and isinstance(change.expected, str):
         identities.insert(0, (change.kind, change.expected))
@@ -144,7 +135,11 @@ def _attribute(
             reason = _pending_reason(change)
         attributed.append(
             dataclasses.replace(
-                change, cause=cause, migration=_last_touch(ledger, change, among), detail=extra, reason=reason
+                change,
+                cause=cause,
+                migration=ledger.last_touch(_identities(change), among),
+                detail=extra,
+                reason=reason,
             )
         )
     return attributed
@@ -152,35 +147,6 @@ def _attribute(
 
 # ---------------------------------------------------------------------------------------------
 # Hazards of pending migrations
-
-
-_INTEGER_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
-_FLOAT_RANK = {"real": 1, "double precision": 2}
-_LENGTH = re.compile(r"^(character varying|character|varchar|char|bit varying|bit)\((\d+)\)$")
-_NUMERIC = re.compile(r"^numeric\((\d+)(?:,(\d+))?\)$")
-_TEXTUAL = ("text", "character varying")
-
-
-def narrowing(old: str, new: str) -> bool:
-    """True when converting `old` to `new` can truncate or reject existing values."""
-    if old == new:
-        return False
-    for ranks in (_INTEGER_RANK, _FLOAT_RANK):
-        if old in ranks and new in ranks:
-            return ranks[new] < ranks[old]
-    old_length, new_length = _LENGTH.match(old), _LENGTH.match(new)
-    if new_length and (
-        old in _TEXTUAL or (old_length and int(new_length.group(2)) < int(old_length.group(2)))
-    ):
-        return True
-    old_numeric, new_numeric = _NUMERIC.match(old), _NUMERIC.match(new)
-    if new_numeric and old_numeric:
-        return any(
-            int(n or 0) < int(o or 0) for o, n in zip(old_numeric.groups(), new_numeric.groups(), strict=True)
-        )
-    if old.startswith("timestamp") and new == "date":
-        return True
-    return bool(new_numeric and old in ("numeric", "double precision", "real"))
 
 
 def _rows(live: Snapshot, table_key: str) -> int:
@@ -224,7 +190,7 @@ def _column(value: Mapping[str, Any]) -> Any:
 
 
 def _relation_exists(snapshot: Snapshot, key: str) -> str | None:
-    for kind in RELATION_KINDS:
+    for kind in relation_kinds():  # an index may collide with a table
         if key in snapshot.of_kind(kind):
             return kind
     return None
@@ -254,7 +220,7 @@ def _conflict_message(
             if clash
             else (
                 _relation_exists(live, key)
-                if kind_name in RELATION_KINDS and not _relation_exists(expected_live, key)
+                if kind_name in relation_kinds() and not _relation_exists(expected_live, key)
                 else None
             )
         )
@@ -356,7 +322,7 @@ def _column_hazards(revision_id: str, key: str, before: Any, after: Any, rows_te
                 message=f"drops column {key} ({before['type']}; table {rows_text}): its values are lost",
             )
         ]
-    if before and after and narrowing(before["type"], after["type"]):
+    if before and after and narrows(before["type"], after["type"]):
         return [
             Hazard(
                 revision_id,
@@ -398,22 +364,6 @@ def pending_migrations(
 # The reports
 
 
-def _side(snapshot: Snapshot, source: str, revisions: tuple[str, ...]) -> Side:
-    meta = snapshot.meta
-    return Side(
-        source=source,
-        fingerprint=snapshot.fingerprint,
-        database=meta.database,
-        server_version=meta.server_version,
-        captured_at=meta.captured_at,
-        revisions=revisions,
-    )
-
-
-def _finish(report: Report, expected: Side, actual: Side, title: str) -> Report:
-    return dataclasses.replace(report, expected=expected, actual=actual, title=title)
-
-
 def check(
     live: Snapshot, expected: Ledger | Snapshot, config: Any = None, now: datetime | None = None
 ) -> Report:
@@ -421,19 +371,14 @@ def check(
     source = live.meta.source or live.meta.database
     if isinstance(expected, Snapshot):
         expected_source = expected.meta.source or "expected"
-        report = drift.make_report(
+        return drift.make_report(
             expected,
             live,
             drift.analyze(expected, live, config),
             expected_source=expected_source,
             actual_source=source,
+            expected_revisions=(),
             now=now,
-        )
-        return _finish(
-            report,
-            _side(expected, expected_source, ()),
-            _side(live, source, live.meta.alembic.revisions),
-            "Schema drift report",
         )
     ledger = expected
     position = locate(live, ledger)
@@ -447,21 +392,16 @@ def check(
     else:
         changes = _attribute(drift.analyze(head, live, config), ledger, ledger.ancestors(None), None)
         status = _status(ledger, position, (), None)
-    report = drift.make_report(
+    return drift.make_report(
         head,
         live,
         changes,
-        expected_source=f"{ledger.source} (head)",
+        expected_source=f"{ledger.source} (head {', '.join(ledger.heads)})",
         actual_source=source,
+        expected_revisions=ledger.heads,
+        actual_revisions=position.revisions,
         migrations=status,
         now=now,
-    )
-    head_source = f"{ledger.source} (head {', '.join(ledger.heads)})"
-    return _finish(
-        report,
-        _side(head, head_source, ledger.heads),
-        _side(live, source, position.revisions),
-        "Schema drift report",
     )
 
 
@@ -562,14 +502,17 @@ def compare(
             state="ahead_or_unknown",
             detail=detail,
         )
-    report = drift.make_report(
-        b, a, changes, expected_source=source_b, actual_source=source_a, migrations=status, now=now
-    )
-    return _finish(
-        report,
-        _side(b, source_b, position_b.revisions),
-        _side(a, source_a, position_a.revisions),
-        f"Environment comparison: {labels[0]} against {labels[1]}",
+    return drift.make_report(
+        b,
+        a,
+        changes,
+        expected_source=source_b,
+        actual_source=source_a,
+        expected_revisions=position_b.revisions,
+        actual_revisions=position_a.revisions,
+        migrations=status,
+        title=f"Environment comparison: {labels[0]} against {labels[1]}",
+        now=now,
     )
 
 

@@ -23,52 +23,14 @@ Severities, reasons, renames and waivers are applied afterwards by `pgdrift.seve
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
-from pgdrift import model
-from pgdrift.registry import KINDS, Kind
+from pgdrift import model, registry
+from pgdrift.registry import Kind
 from pgdrift.report import Change
-
-KIND_ORDER = {kind.name: position for position, kind in enumerate(KINDS)}
-
-_IDENT = r'(?:"(?:[^"]|"")*"|[^\s."(]+)'
-_QUALIFIED = rf"{_IDENT}(?:\.{_IDENT})*"
-_INDEX_PREFIX = re.compile(rf"^CREATE (?:UNIQUE )?INDEX {_IDENT} ON (?:ONLY )?{_QUALIFIED} ")
-_TRIGGER_NAME = re.compile(rf"^CREATE (?:CONSTRAINT )?TRIGGER {_IDENT} ")
-_TRIGGER_TABLE = re.compile(rf" ON {_QUALIFIED} ")
-_DEFERRABLE = re.compile(r"( NOT)? DEFERRABLE( INITIALLY (DEFERRED|IMMEDIATE))?$")
-
-
-def _index_body(index: Any, definition: Any) -> Any:
-    """`CREATE UNIQUE INDEX ix ON public.t USING btree (a) WHERE p` -> `(a)`: the name, table,
-    uniqueness, method and predicate are attributes of their own."""
-    if not isinstance(definition, str):
-        return definition
-    body = _INDEX_PREFIX.sub("", definition).removeprefix(f"USING {index.method} ")
-    return body.removesuffix(f" WHERE {index.predicate}") if index.predicate else body
-
-
-def _trigger_body(trigger: Any, definition: Any) -> Any:
-    """The trigger definition without its own name and its table's name."""
-    if not isinstance(definition, str):
-        return definition
-    return _TRIGGER_TABLE.sub(" ON <table> ", _TRIGGER_NAME.sub("", definition), count=1)
-
-
-def _constraint_body(constraint: Any, definition: Any) -> Any:
-    """Deferrability is an attribute of its own; the definition repeats it."""
-    return _DEFERRABLE.sub("", definition) if isinstance(definition, str) else definition
-
-
-#: (kind, attribute) -> f(object, value): the form in which two values of the attribute compare.
-COMPARED_AS: dict[tuple[str, str], Callable[[Any, Any], Any]] = {
-    ("index", "definition"): _index_body,
-    ("trigger", "definition"): _trigger_body,
-    ("constraint", "definition"): _constraint_body,
-}
 
 
 def attribute_changes(kind: Kind, key: str, before: Any, after: Any) -> list[Change]:
@@ -78,7 +40,7 @@ def attribute_changes(kind: Kind, key: str, before: Any, after: Any) -> list[Cha
         old, new = getattr(before, name), getattr(after, name)
         if old == new:
             continue
-        normalize = COMPARED_AS.get((kind.name, name))
+        normalize = kind.compared_as.get(name)
         if normalize is not None and normalize(before, old) == normalize(after, new):
             continue
         changes.append(Change(kind=kind.name, change="altered", object=key, attribute=name,
@@ -127,7 +89,7 @@ def fold_table_children(changes: Iterable[Change]) -> list[Change]:
     for change in kept:
         counted = children.get((change.object, change.change))
         if change.kind == "table" and counted:
-            change.detail["children"] = dict(sorted(counted.items()))
+            change = replace(change, detail={**change.detail, "children": dict(sorted(counted.items()))})
         result.append(change)
     return result
 
@@ -168,33 +130,39 @@ def _partitions_of(parent: str, tables: Mapping[str, Any]) -> list[str]:
     return sorted(key for key, table in tables.items() if table.partition_of == parent)
 
 
-#: A privilege's object_type -> the kinds whose objects it may be granted on.
-_PRIVILEGE_OWNERS = {"table": ("table", "view"), "column": ("column",), "sequence": ("sequence",),
-                     "schema": ("schema",), "function": ("function",)}
-
-
 def fold_privileges(changes: Iterable[Change]) -> list[Change]:
     """Fold the grants on a missing/unexpected object (PUBLIC EXECUTE on a function, say) into
     that object's finding, counted in `detail["children"]`."""
     changes = list(changes)
-    whole = {(change.kind, change.object, change.change): change for change in changes
-             if change.change in ("missing", "unexpected")}
+    whole = {_whole_key(change): change for change in changes if change.change in ("missing", "unexpected")}
+    grants: Counter[tuple[str, str, str]] = Counter()
     kept = []
     for change in changes:
         owner = _privilege_owner(change, whole) if change.kind == "privilege" else None
         if owner is None:
             kept.append(change)
-            continue
-        children = owner.detail.setdefault("children", {})
-        children["privilege"] = children.get("privilege", 0) + 1
-    return kept
+        else:
+            grants[_whole_key(owner)] += 1
+    return [_with_grants(change, grants[_whole_key(change)]) for change in kept]
+
+
+def _whole_key(change: Change) -> tuple[str, str, str]:
+    return change.kind, change.object, change.change
+
+
+def _with_grants(change: Change, count: int) -> Change:
+    if not count:
+        return change
+    children = dict(change.detail.get("children", {}))
+    children["privilege"] = children.get("privilege", 0) + count
+    return replace(change, detail={**change.detail, "children": children})
 
 
 def _privilege_owner(change: Change, whole: Mapping[tuple[str, str, str], Change]) -> Change | None:
     value = change.expected if change.change == "missing" else change.actual
     if change.change not in ("missing", "unexpected") or not isinstance(value, dict):
         return None
-    for kind in _PRIVILEGE_OWNERS.get(value.get("object_type", ""), ()):
+    for kind in registry.privilege_owners(value.get("object_type", "")):
         owner = whole.get((kind, value.get("object", ""), change.change))
         if owner is not None:
             return owner
@@ -202,13 +170,21 @@ def _privilege_owner(change: Change, whole: Mapping[tuple[str, str, str], Change
 
 
 def sort_changes(changes: Iterable[Change]) -> list[Change]:
-    return sorted(changes, key=lambda c: (KIND_ORDER.get(c.kind, 99), c.object, c.attribute or "", c.change))
+    order = registry.kind_order()
+    return sorted(changes, key=lambda c: (order.get(c.kind, 99), c.object, c.attribute or "", c.change))
+
+
+def diff_kinds(expected: Mapping[str, Mapping[str, Any]], actual: Mapping[str, Mapping[str, Any]],
+               kinds: Iterable[Kind] | None = None) -> list[Change]:
+    """The raw differences between two {kind: {key: object}} maps, kind by kind (unfolded)."""
+    changes: list[Change] = []
+    for kind in registry.KINDS if kinds is None else kinds:
+        changes.extend(diff_objects(kind, expected.get(kind.name, {}), actual.get(kind.name, {})))
+    return changes
 
 
 def diff_snapshots(expected: model.Snapshot, actual: model.Snapshot, fold: bool = True,
-                   kinds: Iterable[Kind] = KINDS) -> list[Change]:
+                   kinds: Iterable[Kind] | None = None) -> list[Change]:
     """Every difference between two snapshots, in registry order, then by name."""
-    changes: list[Change] = []
-    for kind in kinds:
-        changes.extend(diff_objects(kind, expected.of_kind(kind.name), actual.of_kind(kind.name)))
+    changes = diff_kinds(expected.objects, actual.objects, kinds)
     return sort_changes(fold_privileges(fold_table_children(changes)) if fold else changes)

@@ -26,19 +26,19 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from pgdrift import model
+from pgdrift import model, registry
 from pgdrift.config import DriftConfig, apply_config
 from pgdrift.diff import (
-    COMPARED_AS,
     attribute_changes,
-    diff_objects,
+    diff_kinds,
     fold_partitions,
     fold_privileges,
     fold_table_children,
     sort_changes,
 )
-from pgdrift.identity import qualify, split_qualified
-from pgdrift.registry import BY_NAME, KINDS
+from pgdrift.identity import qualify
+from pgdrift.registry import BY_NAME
+from pgdrift.rekey import TableMap
 from pgdrift.renames import Rename, match_columns, match_identical, match_tables
 from pgdrift.report import Change, MigrationStatus, Report, Side
 from pgdrift.severity import default_reason, default_severity
@@ -57,8 +57,7 @@ def analyze(expected: model.Snapshot, actual: model.Snapshot,
         if table_renames:
             expected_objects = translate_tables(expected.objects, actual.objects, table_renames)
     changes: list[Change] = [_rename_change(rename) for rename in table_renames]
-    for kind in KINDS:
-        changes.extend(diff_objects(kind, expected_objects.get(kind.name, {}), actual.of_kind(kind.name)))
+    changes += diff_kinds(expected_objects, actual.objects)
     if config.renames:
         changes = fold_column_renames(changes, expected_objects, actual.objects)
         changes = fold_identical_renames(changes, expected_objects, actual.objects)
@@ -94,55 +93,33 @@ def _rename_change(rename: Rename) -> Change:
 # Re-keying renamed tables
 
 
-class _TableMap:
-    """expected (schema, table) -> actual (schema, table), plus the name substitution for children."""
-
-    def __init__(self, expected: Objects, actual: Objects, renames: Iterable[Rename]) -> None:
-        tables, live = expected.get("table", {}), actual.get("table", {})
-        self.pairs = {(tables[r.expected].schema, tables[r.expected].name):
-                      (live[r.actual].schema, live[r.actual].name) for r in renames}
-        self.keys = {qualify(*old): qualify(*new) for old, new in self.pairs.items()}
-        self.actual = actual
-
-    def child_name(self, kind: str, old: tuple[str, str], name: str, key_of: Any) -> str:
-        """`session_pkey` becomes `sessions_pkey` when only the latter exists on the live side."""
-        new = self.pairs[old]
-        if old[1] not in name:
-            return name
-        candidate = name.replace(old[1], new[1], 1)
-        live = self.actual.get(kind, {})
-        return candidate if key_of(candidate) in live and key_of(name) not in live else name
-
-    def reference(self, key: str | None) -> str | None:
-        return self.keys.get(key, key) if key else key
-
-
 def translate_tables(expected: Objects, actual: Objects,
                      renames: Sequence[Rename]) -> dict[str, Mapping[str, Any]]:
     """The expected objects with each renamed table (and its children) under its live name.
 
     Only the kinds that hold affected objects are copied, and only affected objects rebuilt.
     """
-    table_map = _TableMap(expected, actual, renames)
+    table_map = TableMap(expected, actual, renames)
     result: dict[str, Mapping[str, Any]] = dict(expected)
     sequence_names: dict[str, str] = {}
     _translate_sequences(result, table_map, sequence_names)
-    for kind_name, translate in _TRANSLATORS.items():
-        objects = result.get(kind_name, {})
-        touches = _TOUCHES[kind_name]
+    for kind in registry.KINDS:
+        if kind.rekey is None or kind.touches is None:
+            continue
+        touches = kind.touches
+        objects = result.get(kind.name, {})
         affected = [key for key, obj in objects.items() if touches(obj, table_map)]
         if not affected:
             continue
         copy = dict(objects)
-        key_of = BY_NAME[kind_name].key
         for key in affected:
-            new = translate(copy.pop(key), table_map, sequence_names)
-            copy[key_of(new)] = new
-        result[kind_name] = copy
+            new = kind.rekey(copy.pop(key), table_map, sequence_names)
+            copy[kind.key(new)] = new
+        result[kind.name] = copy
     return result
 
 
-def _translate_sequences(objects: dict[str, Mapping[str, Any]], table_map: _TableMap,
+def _translate_sequences(objects: dict[str, Mapping[str, Any]], table_map: TableMap,
                          renamed: dict[str, str]) -> None:
     owned = {key: sequence.owned_by.rsplit(".", 1)[0] for key, sequence in objects.get("sequence", {}).items()
              if sequence.owned_by and sequence.owned_by.rsplit(".", 1)[0] in table_map.keys}
@@ -161,107 +138,6 @@ def _translate_sequences(objects: dict[str, Mapping[str, Any]], table_map: _Tabl
         sequences[qualify(new.schema, new.name)] = new
         if name != sequence.name:
             renamed[sequence.name] = name
-
-
-def _table(obj: model.Table, table_map: _TableMap, _: dict[str, str]) -> Any:
-    changes: dict[str, Any] = {}
-    if (obj.schema, obj.name) in table_map.pairs:
-        changes["schema"], changes["name"] = table_map.pairs[(obj.schema, obj.name)]
-    if obj.partition_of in table_map.keys:
-        changes["partition_of"] = table_map.reference(obj.partition_of)
-    if any(parent in table_map.keys for parent in obj.inherits):
-        changes["inherits"] = tuple(table_map.keys.get(parent, parent) for parent in obj.inherits)
-    return replace(obj, **changes) if changes else obj
-
-
-def _child_key(kind: str, schema: str, table: str) -> Callable[[str], str]:
-    """How a child named `name` of this table is keyed (indexes by schema, the rest by table)."""
-    if kind == "index":
-        return lambda name: qualify(schema, name)
-    return lambda name: qualify(schema, table, name)
-
-
-def _child(kind: str, rename_child: bool) -> Any:
-    def translate(obj: Any, table_map: _TableMap, _: dict[str, str]) -> Any:
-        old = (obj.schema, obj.table)
-        if old not in table_map.pairs:
-            return obj
-        schema, table = table_map.pairs[old]
-        name = obj.name
-        if rename_child:
-            name = table_map.child_name(kind, old, obj.name, _child_key(kind, schema, table))
-        return replace(obj, schema=schema, table=table, name=name)
-    return translate
-
-
-_plain_child = _child("column", False)
-
-
-def _column(obj: model.Column, table_map: _TableMap, sequences: dict[str, str]) -> Any:
-    new = _plain_child(obj, table_map, sequences)
-    if new is not obj and new.default and sequences:
-        default = new.default
-        for old_name, new_name in sequences.items():
-            # nextval('public.session_id_seq'::regclass): the name may or may not be qualified
-            default = default.replace(f"{old_name}'::regclass", f"{new_name}'::regclass")
-        new = replace(new, default=default)
-    return new
-
-
-def _constraint(obj: model.Constraint, table_map: _TableMap, sequences: dict[str, str]) -> Any:
-    new = _child("constraint", True)(obj, table_map, sequences)
-    if obj.references in table_map.keys:
-        target = table_map.keys[obj.references]
-        definition = new.definition.replace(f"REFERENCES {obj.references}(", f"REFERENCES {target}(")
-        new = replace(new, references=target, definition=definition)
-    return new
-
-
-def _privilege_table(obj: model.Privilege) -> str | None:
-    """The table a grant is on: the object itself, or a column's table."""
-    if obj.object_type == "table":
-        return obj.object
-    if obj.object_type == "column":
-        return qualify(*split_qualified(obj.object)[:2])
-    return None
-
-
-def _privilege(obj: model.Privilege, table_map: _TableMap, _: dict[str, str]) -> Any:
-    table = _privilege_table(obj)
-    if table not in table_map.keys:
-        return obj
-    if obj.object_type == "table":
-        return replace(obj, object=table_map.keys[table])
-    column = split_qualified(obj.object)[2]
-    return replace(obj, object=qualify(*split_qualified(table_map.keys[table]), column))
-
-
-def _in_renamed_table(obj: Any, table_map: _TableMap) -> bool:
-    return (obj.schema, obj.table) in table_map.pairs
-
-
-_TOUCHES: dict[str, Callable[[Any, _TableMap], bool]] = {
-    "table": lambda obj, m: ((obj.schema, obj.name) in m.pairs or obj.partition_of in m.keys
-                             or any(parent in m.keys for parent in obj.inherits)),
-    "column": _in_renamed_table,
-    "constraint": lambda obj, m: _in_renamed_table(obj, m) or obj.references in m.keys,
-    "index": _in_renamed_table,
-    "trigger": _in_renamed_table,
-    "rule": _in_renamed_table,
-    "policy": _in_renamed_table,
-    "privilege": lambda obj, m: _privilege_table(obj) in m.keys,
-}
-
-_TRANSLATORS = {
-    "table": _table,
-    "column": _column,
-    "constraint": _constraint,
-    "index": _child("index", True),
-    "trigger": _child("trigger", True),
-    "rule": _child("rule", True),
-    "policy": _child("policy", False),
-    "privilege": _privilege,
-}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,28 +167,30 @@ def fold_column_renames(changes: list[Change], expected: Objects, actual: Object
     return kept
 
 
-#: Kinds renamed only when identical but for the name (and their comment).
-_IDENTICAL_KINDS = ("index", "constraint", "trigger")
-
-
 def _signature(kind_name: str) -> Callable[[Any], tuple[Any, ...]]:
-    fields = [name for name in model.compared_fields(BY_NAME[kind_name].model) if name not in ("name", "comment")]
+    kind = BY_NAME[kind_name]
+    fields = [name for name in model.compared_fields(kind.model) if name not in ("name", "comment")]
 
     def signature(obj: Any) -> tuple[Any, ...]:
         values = []
         for name in fields:
-            normalize = COMPARED_AS.get((kind_name, name))
+            normalize = kind.compared_as.get(name)
             value = getattr(obj, name)
             values.append(normalize(obj, value) if normalize else value)
         return tuple(values)
     return signature
 
 
+def _renamed_when_identical(kind_name: str) -> bool:
+    kind = BY_NAME.get(kind_name)
+    return kind is not None and kind.renamed_when_identical
+
+
 def fold_identical_renames(changes: list[Change], expected: Objects, actual: Objects) -> list[Change]:
     """Replace a missing + unexpected index/constraint/trigger pair that differs only by name."""
     pairs: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = defaultdict(lambda: ({}, {}))
     for change in changes:
-        if change.kind in _IDENTICAL_KINDS and change.table and change.change in ("missing", "unexpected"):
+        if _renamed_when_identical(change.kind) and change.table and change.change in ("missing", "unexpected"):
             side = 0 if change.change == "missing" else 1
             source = expected if side == 0 else actual
             pairs[(change.kind, change.table)][side][change.object] = source[change.kind][change.object]
@@ -335,18 +213,24 @@ def fold_identical_renames(changes: list[Change], expected: Objects, actual: Obj
 # Reports
 
 
-def side_of(snapshot: model.Snapshot, source: str) -> Side:
+def side_of(snapshot: model.Snapshot, source: str, revisions: tuple[str, ...] | None = None) -> Side:
+    """One side of a report, with its object counts; `revisions` default to its alembic_version."""
     meta = snapshot.meta
     return Side(source=source, fingerprint=snapshot.fingerprint, database=meta.database or None,
                 server_version=meta.server_version or None, captured_at=meta.captured_at or None,
-                revisions=meta.alembic.revisions, object_counts=tuple(snapshot.counts().items()))
+                revisions=meta.alembic.revisions if revisions is None else revisions,
+                object_counts=tuple(snapshot.counts().items()))
 
 
 def make_report(expected: model.Snapshot, actual: model.Snapshot, changes: Iterable[Change], *,
                 expected_source: str, actual_source: str, migrations: MigrationStatus | None = None,
-                now: datetime | None = None) -> Report:
-    """A report of one comparison; `now` defaults to the current UTC time."""
+                expected_revisions: tuple[str, ...] | None = None,
+                actual_revisions: tuple[str, ...] | None = None,
+                title: str = "Schema drift report", now: datetime | None = None) -> Report:
+    """A report of one comparison; `now` defaults to the current UTC time. The sides are built
+    here and nowhere else (a side rebuilt a layer up once lost its object counts)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    return Report(expected=side_of(expected, expected_source), actual=side_of(actual, actual_source),
+    return Report(expected=side_of(expected, expected_source, expected_revisions),
+                  actual=side_of(actual, actual_source, actual_revisions),
                   changes=tuple(changes), generated_at=moment.isoformat().replace("+00:00", "Z"),
-                  migrations=migrations)
+                  migrations=migrations, title=title)

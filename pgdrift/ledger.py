@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pgdrift import model, snapshot_io
+from pgdrift import model, registry, snapshot_io
 from pgdrift.diff import diff_objects, fold_table_children, sort_changes
 from pgdrift.errors import ArtifactError, SnapshotFormatError
-from pgdrift.registry import BY_NAME, KINDS
+from pgdrift.registry import BY_NAME
 from pgdrift.report import Change
 
 LEDGER_FORMAT = "pgdrift-ledger"
@@ -51,7 +51,7 @@ class Revision:
 def compute_delta(before: model.Snapshot, after: model.Snapshot) -> Delta:
     """The objects that differ between two consecutive snapshots (volatile fields ignored)."""
     delta: Delta = {}
-    for kind in KINDS:
+    for kind in registry.KINDS:
         old, new = before.of_kind(kind.name), after.of_kind(kind.name)
         entries = {}
         for key in sorted(old.keys() | new.keys()):
@@ -183,7 +183,7 @@ class Ledger:
 
         count = sum(
             differs(kind.name, key)
-            for kind in KINDS
+            for kind in registry.KINDS
             for key in state.get(kind.name, {}).keys() | live.of_kind(kind.name).keys()
             if not _VERSION_TABLE.search(key)
         )
@@ -213,7 +213,7 @@ class Ledger:
         """
         revision = self.by_id[revision_id]
         changes: list[Change] = []
-        for kind in KINDS:
+        for kind in registry.KINDS:
             entries = revision.changes.get(kind.name)
             if not entries:
                 continue
@@ -234,18 +234,14 @@ class Ledger:
             self._touches = touches
         return self._touches
 
-    def touching(self, kind: str, key: str) -> list[Revision]:
-        """The revisions that changed an object, in graph order."""
-        return [self.revisions[index] for index in self._touch_index().get((kind, key), [])]
-
-    def created_by(self, kind: str, key: str, revisions: RevisionSet = None) -> str | None:
-        """The revision that last shaped (created, altered or dropped) an object, among the
-        ancestors of `revisions`; None when no migration ever touched it (made by hand)."""
-        applied = self.ancestors(revisions)
-        for index in reversed(self._touch_index().get((kind, key), [])):
-            revision = self.revisions[index]
-            if revision.id in applied:
-                return revision.id
+    def last_touch(self, identities: Iterable[tuple[str, str]], among: Collection[str]) -> str | None:
+        """The latest revision among `among` that shaped (created, altered or dropped) the first of
+        `identities` (kind, key) any of them touched; None when none did (made by hand)."""
+        for kind, key in identities:
+            for index in reversed(self._touch_index().get((kind, key), [])):
+                revision = self.revisions[index]
+                if revision.id in among:
+                    return revision.id
         return None
 
 
@@ -326,6 +322,11 @@ def load_ledger(data: bytes, source: str = "ledger") -> Ledger:
         document = snapshot_io.decode_bytes(data, source)
     except SnapshotFormatError as error:
         raise ArtifactError(str(error), "Rebuild it with `pgdrift expected build`") from None
+    return ledger_from_document(document, source)
+
+
+def ledger_from_document(document: Any, source: str = "ledger") -> Ledger:
+    """A decoded artifact as a ledger (see `load_ledger`)."""
     if not isinstance(document, dict) or document.get("format") != LEDGER_FORMAT:
         raise ArtifactError(
             f'reading the ledger {source}: not a pgdrift ledger (no "format": "{LEDGER_FORMAT}")',
@@ -391,12 +392,15 @@ def days_between(earlier: str | None, later: str | None) -> float | None:
     return round(seconds / 86400, 2)
 
 
-def load_expected(data: bytes, source: str) -> Ledger | model.Snapshot:
-    """An expected artifact: a ledger (from `pgdrift expected build`) or a plain snapshot."""
+def load_expected(data: bytes, source: str,
+                  remedy: str = "Pass a ledger or a snapshot written by pgdrift") -> Ledger | model.Snapshot:
+    """An expected artifact: a ledger (from `pgdrift expected build`) or a plain snapshot. The one
+    decoder of expected artifacts, for the CLI and the monitor alike; `remedy` is what a corrupt
+    artifact's error tells the reader to do."""
     try:
         document = snapshot_io.decode_bytes(data, source)
     except SnapshotFormatError as error:
-        raise ArtifactError(str(error), "Pass a ledger or a snapshot written by pgdrift") from None
+        raise ArtifactError(str(error), remedy) from None
     if is_ledger(document):
-        return load_ledger(data, source)
+        return ledger_from_document(document, source)
     return snapshot_io.from_document(document, source)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import json
 import logging
 import threading
 import time
@@ -41,6 +40,7 @@ from pgdrift.catalog import (
     ReadOptions,
     SnapshotReader,
 )
+from pgdrift.check import check
 from pgdrift.config import DriftConfig
 from pgdrift.connect import ConnectOptions
 from pgdrift.errors import (
@@ -56,7 +56,10 @@ from pgdrift.errors import (
     TooManyConnections,
     bounded,
 )
+from pgdrift.ledger import load_expected
 from pgdrift.model import Snapshot
+from pgdrift.render import render
+from pgdrift.render.json_report import dumps_report, report_to_json
 from pgdrift.report import Report
 from pgdrift.settings import AlertPolicy, DbCredentials, MonitorSettings, Target
 from pgdrift.store import RunRecord, console_url, latest_key, report_key, run_record_key, snapshot_key
@@ -251,41 +254,18 @@ def read_options(target: Target) -> ReadOptions:
                        exclude_objects=DEFAULT_EXCLUDE_OBJECTS)
 
 
+_REUPLOAD = "Re-upload the expected artifact from CI (`pgdrift expected build`, then copy it to the expected_key)"
+
+
 def compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None = None,
             config: DriftConfig | None = None) -> Report:
     """Check the live snapshot against the expected artifact: a ledger or a plain snapshot."""
     try:
-        return _compare(live, artifact, source, now, config)
+        return check(live, load_expected(artifact, source, remedy=_REUPLOAD), config, now)
     except SnapshotFormatError as error:
         if error.remedy:
             raise
-        raise ArtifactError(str(error), "Re-upload the expected artifact from CI "
-                            "(`pgdrift expected build`, then copy it to the expected_key)") from None
-
-
-def _compare(live: Snapshot, artifact: bytes, source: str, now: datetime | None,
-             config: DriftConfig | None) -> Report:
-    document = snapshot_io.decode_bytes(artifact, source)
-    check: Callable[..., Report] | None
-    try:
-        from pgdrift.check import check
-    except ImportError:  # the ledger-aware check is not in this build
-        check = None
-    if isinstance(document, dict) and document.get("format") == "pgdrift-ledger":
-        if check is None:
-            raise ArtifactError(f"reading {source}: a migration ledger, but this build cannot check ledgers",
-                                "Deploy a pgdrift build that includes pgdrift.check")
-        from pgdrift.ledger import load_ledger
-
-        expected: Any = load_ledger(artifact, source)
-    else:
-        expected = snapshot_io.from_document(document, source)
-    if check is not None:
-        return check(live, expected, config, now)
-    from pgdrift.drift import analyze, make_report
-
-    return make_report(expected, live, analyze(expected, live, config), expected_source=source,
-                       actual_source=live.meta.source)
+        raise ArtifactError(str(error), _REUPLOAD) from None
 
 
 def read_expected(store: Store, key: str, source: str) -> bytes:
@@ -306,22 +286,16 @@ def store_snapshot(store: Store, snapshot: Snapshot) -> tuple[str, bool]:
     return key, store.put_if_absent(key, body, "application/gzip")
 
 
-def report_json(report: Report) -> dict[str, Any]:
-    """The JSON `pgdrift check --format json` prints."""
-    from pgdrift.render import render
-
-    document: dict[str, Any] = json.loads(render(report, "json"))
-    return document
-
-
-def store_reports(store: Store, report: Report, target: str, context: RunContext) -> dict[str, str]:
-    from pgdrift.render import render
-
+def store_reports(store: Store, report: Report, target: str, context: RunContext,
+                  document: dict[str, Any] | None = None) -> dict[str, str]:
+    """Store the report as JSON, markdown and HTML; `document` is its JSON form if already built
+    (each format is rendered once)."""
     keys = {}
-    formats = {"json": "json", "md": "markdown", "html": "html"}
-    for extension, fmt in formats.items():
+    texts = {"json": lambda: dumps_report(report_to_json(report) if document is None else document),
+             "md": lambda: render(report, "markdown"), "html": lambda: render(report, "html")}
+    for extension, text in texts.items():
         key = report_key(target, context.now, context.run_id, extension)
-        store.put(key, render(report, fmt).encode("utf-8"), _CONTENT_TYPES[extension])
+        store.put(key, text().encode("utf-8"), _CONTENT_TYPES[extension])
         keys[extension] = key
     return keys
 
@@ -441,7 +415,8 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
     source = f"s3://{store.bucket}/{target.expected_key}"
     report = compare(live, read_expected(store, target.expected_key, source), source, context.now,
                      target.drift_config)
-    reports = store_reports(store, report, target.name, context)
+    document = report_to_json(report)  # the JSON `pgdrift check --format json` prints
+    reports = store_reports(store, report, target.name, context, document)
     record = _record(report, target.name, context, key, reports, int((time.monotonic() - started) * 1000))
     record_key = write_record(store, record)
     alert: str | None = None
@@ -454,7 +429,7 @@ def run_check(request: RunRequest, settings: MonitorSettings, store: Store, publ
             _log.info("pgdrift: %d finding(s) of migrations pending for less than %g min held back: %s",
                       len(held), target.alert.pending_grace_minutes, ", ".join(held))
         alert = _publish_report(store, publisher, committed, report, target.name, context, reports["html"])
-    body = report_json(report) | {"s3": {"snapshot": key, "snapshot_created": created, "record": record_key,
+    body = document | {"s3": {"snapshot": key, "snapshot_created": created, "record": record_key,
                                          "reports": reports}, "alert": alert, "alert_held": list(held)}
     return RunResult(ok=True, body=body, record=record, alert=alert,
                      metrics=_metrics(report, snapshot_ms) | {"LockWaits": waits.lock,

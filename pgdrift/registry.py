@@ -1,22 +1,41 @@
-"""The registry of object kinds: one row per kind drives the reader, the diff and the reports.
+"""The registry of object kinds: one keyword-only row per kind carries everything that is per kind.
 
-Adding a kind means one `.sql` file in `catalog/sql/`, one dataclass in `model.py` and one row
-here. Nothing else changes.
+The reader, the diff, the drift engine, severities, reasons, attribution and the reports all read
+these rows; none keeps a table of kinds of its own. Adding a kind means one `.sql` file in
+`catalog/sql/`, one dataclass in `model.py` and one row here (its row names any per-kind function
+it needs, from `pgdrift.normalize` or `pgdrift.rekey`). Nothing else changes; tests/test_registry.py
+proves it with a throwaway kind.
+
+Imports flow one way: this module imports the model and the pure helpers its rows name, and is
+imported by the reader, the diff and everything above them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
+from types import MappingProxyType
 from typing import Any
 
-from pgdrift import model
+from pgdrift import model, normalize, rekey
 from pgdrift.identity import function_key, qualify, split_qualified
+from pgdrift.rekey import TableMap
+
+#: f(row) -> row: a catalog row normalised before it becomes an object.
+RowNormalizer = Callable[[dict[str, Any]], dict[str, Any]]
+#: f(object, value) -> the form in which two values of one attribute compare.
+ComparedAs = Callable[[Any, Any], Any]
+#: f(object, table map, renamed sequences) -> the object under a renamed table's live name.
+Rekey = Callable[[Any, TableMap, dict[str, str]], Any]
 
 
-@dataclass(frozen=True)
+def _no_fields() -> Mapping[str, ComparedAs]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, kw_only=True)
 class Kind:
     name: str  # the key in Snapshot.objects and `kind` in a change
     model: type
@@ -26,6 +45,18 @@ class Kind:
     table: Callable[[Any], str | None]  # the table it belongs to, for grouping in reports
     missing_severity: str  # default severity when the object is missing from the actual side
     label: str  # singular, human-readable
+    # (round trip, place in it): the reader's batches, derived from the rows (pgdrift.catalog.batches)
+    batch: tuple[int, int]
+    normalize: RowNormalizer | None = None  # the catalog row before it becomes an object
+    # attribute -> the form its values compare in, where the value repeats what the key says
+    compared_as: Mapping[str, ComparedAs] = field(default_factory=_no_fields, compare=False)
+    behaviour: bool = False  # an altered definition changes behaviour (graded high)
+    missing_consequence: str = "code that relies on it may fail"  # the reason's "what breaks"
+    rekey: Rekey | None = None  # the object under a renamed table's live name ...
+    touches: Callable[[Any, TableMap], bool] | None = None  # ... for the objects a rename affects
+    relation_namespace: bool = False  # its names share pg_class's namespace per schema
+    renamed_when_identical: bool = False  # a missing + unexpected pair identical but for the name is a rename
+    privilege_object_types: tuple[str, ...] = ()  # a privilege's object_types granted on it
 
     @property
     def plural(self) -> str:
@@ -57,6 +88,10 @@ def _no_table(obj: Any) -> None:
     return None
 
 
+def _itself(obj: Any) -> str:
+    return qualify(obj.schema, obj.name)
+
+
 def _owning_table(obj: Any) -> str | None:
     """A serial column's sequence belongs to that column's table: it comes and goes with it."""
     if not obj.owned_by:
@@ -71,33 +106,103 @@ def _privilege_key(object_type: str, obj: str, grantee: str) -> str:
 _NAME = ("name",)
 _SCHEMA_NAME = ("schema", "name")
 _IN_TABLE = ("schema", "table", "name")
+_TYPE_FAILS = "columns and casts of this type will fail"
 
+# The batches (round trips) are ordered heaviest first; see pgdrift.catalog.batches for why.
 KINDS: tuple[Kind, ...] = (
-    Kind("schema", model.Schema, "schemas.sql", _NAME, qualify, _no_table, "high", "schema"),
-    Kind("extension", model.Extension, "extensions.sql", _NAME, qualify, _no_table, "high", "extension"),
-    Kind("collation", model.Collation, "collations.sql", _SCHEMA_NAME, qualify, _no_table, "medium", "collation"),
-    Kind("enum", model.Enum, "enums.sql", _SCHEMA_NAME, qualify, _no_table, "high", "enum type"),
-    Kind("domain", model.Domain, "domains.sql", _SCHEMA_NAME, qualify, _no_table, "high", "domain"),
-    Kind("composite_type", model.CompositeType, "composite_types.sql", _SCHEMA_NAME, qualify, _no_table, "high",
-         "composite type"),
-    Kind("range_type", model.RangeType, "range_types.sql", _SCHEMA_NAME, qualify, _no_table, "high", "range type"),
-    Kind("sequence", model.Sequence, "sequences.sql", _SCHEMA_NAME, qualify, _owning_table, "high", "sequence"),
-    Kind("table", model.Table, "tables.sql", _SCHEMA_NAME, qualify, lambda o: qualify(o.schema, o.name),
-         "critical", "table"),
-    Kind("column", model.Column, "columns.sql", _IN_TABLE, qualify, _table_of, "critical", "column"),
-    Kind("constraint", model.Constraint, "constraints.sql", _IN_TABLE, qualify, _table_of, "high", "constraint"),
-    Kind("index", model.Index, "indexes.sql", _SCHEMA_NAME, qualify, _table_of, "medium", "index"),
-    Kind("view", model.View, "views.sql", _SCHEMA_NAME, qualify, _no_table, "high", "view"),
-    Kind("function", model.Function, "functions.sql", ("schema", "name", "arguments"), function_key, _no_table,
-         "high", "function"),
-    Kind("trigger", model.Trigger, "triggers.sql", _IN_TABLE, qualify, _table_of, "high", "trigger"),
-    Kind("rule", model.Rule, "rules.sql", _IN_TABLE, qualify, _table_of, "high", "rule"),
-    Kind("policy", model.Policy, "policies.sql", _IN_TABLE, qualify, _table_of, "high", "policy"),
-    Kind("privilege", model.Privilege, "privileges.sql", ("object_type", "object", "grantee"), _privilege_key,
-         _no_table, "low", "privilege"),
+    Kind(name="schema", model=model.Schema, sql="schemas.sql", key_fields=_NAME, join_key=qualify,
+         table=_no_table, missing_severity="high", label="schema", batch=(5, 0),
+         missing_consequence="every object expected in it is unreachable", privilege_object_types=("schema",)),
+    Kind(name="extension", model=model.Extension, sql="extensions.sql", key_fields=_NAME, join_key=qualify,
+         table=_no_table, missing_severity="high", label="extension", batch=(5, 1),
+         missing_consequence="the types and functions it provides are unavailable"),
+    Kind(name="collation", model=model.Collation, sql="collations.sql", key_fields=_SCHEMA_NAME, join_key=qualify,
+         table=_no_table, missing_severity="medium", label="collation", batch=(5, 2),
+         missing_consequence="columns and expressions that use it will fail"),
+    Kind(name="enum", model=model.Enum, sql="enums.sql", key_fields=_SCHEMA_NAME, join_key=qualify,
+         table=_no_table, missing_severity="high", label="enum type", batch=(5, 3), behaviour=True,
+         missing_consequence=_TYPE_FAILS),
+    Kind(name="domain", model=model.Domain, sql="domains.sql", key_fields=_SCHEMA_NAME, join_key=qualify,
+         table=_no_table, missing_severity="high", label="domain", batch=(5, 4), behaviour=True,
+         missing_consequence=_TYPE_FAILS),
+    Kind(name="composite_type", model=model.CompositeType, sql="composite_types.sql", key_fields=_SCHEMA_NAME,
+         join_key=qualify, table=_no_table, missing_severity="high", label="composite type", batch=(5, 5),
+         behaviour=True, missing_consequence="code that uses this type will fail"),
+    Kind(name="range_type", model=model.RangeType, sql="range_types.sql", key_fields=_SCHEMA_NAME, join_key=qualify,
+         table=_no_table, missing_severity="high", label="range type", batch=(5, 6), behaviour=True,
+         missing_consequence=_TYPE_FAILS),
+    Kind(name="sequence", model=model.Sequence, sql="sequences.sql", key_fields=_SCHEMA_NAME, join_key=qualify,
+         table=_owning_table, missing_severity="high", label="sequence", batch=(4, 2),
+         missing_consequence="defaults and code that draw from it will fail", relation_namespace=True,
+         privilege_object_types=("sequence",)),
+    Kind(name="table", model=model.Table, sql="tables.sql", key_fields=_SCHEMA_NAME, join_key=qualify,
+         table=_itself, missing_severity="critical", label="table", batch=(2, 0),
+         missing_consequence="queries that use it will fail", rekey=rekey.rekey_table,
+         touches=rekey.touches_table, relation_namespace=True, privilege_object_types=("table",)),
+    Kind(name="column", model=model.Column, sql="columns.sql", key_fields=_IN_TABLE, join_key=qualify,
+         table=_table_of, missing_severity="critical", label="column", batch=(1, 0),
+         missing_consequence="queries that use it will fail", rekey=rekey.rekey_column,
+         touches=rekey.in_renamed_table, privilege_object_types=("column",)),
+    Kind(name="constraint", model=model.Constraint, sql="constraints.sql", key_fields=_IN_TABLE, join_key=qualify,
+         table=_table_of, missing_severity="high", label="constraint", batch=(0, 1),
+         normalize=normalize.normalize_constraint_row,
+         compared_as=MappingProxyType({"definition": normalize.constraint_body}), behaviour=True,
+         missing_consequence="the database no longer enforces it, so invalid rows can be written",
+         renamed_when_identical=True,
+         rekey=rekey.rekey_constraint, touches=rekey.touches_constraint),
+    Kind(name="index", model=model.Index, sql="indexes.sql", key_fields=_SCHEMA_NAME, join_key=qualify,
+         table=_table_of, missing_severity="medium", label="index", batch=(0, 0),
+         normalize=normalize.normalize_index_row, compared_as=MappingProxyType({"definition": normalize.index_body}),
+         rekey=rekey.rekey_child("index", True), touches=rekey.in_renamed_table, relation_namespace=True,
+         renamed_when_identical=True),
+    Kind(name="view", model=model.View, sql="views.sql", key_fields=_SCHEMA_NAME, join_key=qualify,
+         table=_no_table, missing_severity="high", label="view", batch=(6, 0), normalize=normalize.normalize_view_row,
+         behaviour=True, missing_consequence="queries that read it will fail", relation_namespace=True,
+         privilege_object_types=("table",)),
+    Kind(name="function", model=model.Function, sql="functions.sql", key_fields=("schema", "name", "arguments"),
+         join_key=function_key, table=_no_table, missing_severity="high", label="function", batch=(4, 1),
+         normalize=normalize.normalize_function_row, behaviour=True, missing_consequence="calls to it will fail",
+         privilege_object_types=("function",)),
+    Kind(name="trigger", model=model.Trigger, sql="triggers.sql", key_fields=_IN_TABLE, join_key=qualify,
+         table=_table_of, missing_severity="high", label="trigger", batch=(4, 0),
+         compared_as=MappingProxyType({"definition": normalize.trigger_body}), behaviour=True,
+         missing_consequence="the behaviour it implements no longer runs",
+         rekey=rekey.rekey_child("trigger", True), touches=rekey.in_renamed_table, renamed_when_identical=True),
+    Kind(name="rule", model=model.Rule, sql="rules.sql", key_fields=_IN_TABLE, join_key=qualify,
+         table=_table_of, missing_severity="high", label="rule", batch=(6, 1), behaviour=True,
+         missing_consequence="the rewriting it implements no longer happens",
+         rekey=rekey.rekey_child("rule", True), touches=rekey.in_renamed_table),
+    Kind(name="policy", model=model.Policy, sql="policies.sql", key_fields=_IN_TABLE, join_key=qualify,
+         table=_table_of, missing_severity="high", label="policy", batch=(5, 7), behaviour=True,
+         missing_consequence="row-level security no longer applies it",
+         rekey=rekey.rekey_child("policy", False), touches=rekey.in_renamed_table),
+    Kind(name="privilege", model=model.Privilege, sql="privileges.sql",
+         key_fields=("object_type", "object", "grantee"), join_key=_privilege_key, table=_no_table,
+         missing_severity="low", label="privilege", batch=(3, 0), normalize=normalize.normalize_privilege_row,
+         missing_consequence="the grantee can no longer do what it expects",
+         rekey=rekey.rekey_privilege, touches=rekey.touches_privilege),
 )
 
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
+
+
+# Derived lookups, computed from the rows when asked (so a test may register a kind by replacing
+# KINDS and adding to BY_NAME).
+
+
+def kind_order() -> dict[str, int]:
+    """Kind name -> its place in the registry (the order of reports)."""
+    return {kind.name: position for position, kind in enumerate(KINDS)}
+
+
+def privilege_owners(object_type: str) -> tuple[str, ...]:
+    """The kinds a privilege of `object_type` may be granted on, in registry order."""
+    return tuple(kind.name for kind in KINDS if object_type in kind.privilege_object_types)
+
+
+def relation_kinds() -> tuple[str, ...]:
+    """The kinds whose names share one namespace per schema (pg_class)."""
+    return tuple(kind.name for kind in KINDS if kind.relation_namespace)
 
 
 def kind_named(name: str) -> Kind:

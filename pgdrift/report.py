@@ -9,7 +9,9 @@ JSON, HTML, Slack, email) are separate functions over this data.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 REPORT_FORMAT_VERSION = 1
@@ -31,6 +33,23 @@ class Waiver:
     expired: bool = False
 
 
+def read_only(value: Any) -> Any:
+    """A mapping (and the mappings in it) as a read-only view: a frozen finding stays frozen."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: read_only(item) for key, item in value.items()})
+    return value
+
+
+def plain(value: Any) -> Any:
+    """The inverse of `read_only`: plain dicts again, for JSON."""
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+_NO_DETAIL: Mapping[str, Any] = MappingProxyType({})
+
+
 @dataclass(frozen=True)
 class Change:
     """One finding. `expected`/`actual` hold the attribute values (altered) or the objects' JSON
@@ -49,7 +68,13 @@ class Change:
     cause: str | None = None  # pending_migration | out_of_band (check/compare only)
     migration: str | None = None  # the revision that shaped the expected object, if any
     waiver: Waiver | None = None
-    detail: dict[str, Any] = field(default_factory=dict, compare=False)  # e.g. folded children
+    # e.g. folded children; read-only (see __post_init__), so build a new Change to change it
+    detail: Mapping[str, Any] = field(default_factory=lambda: _NO_DETAIL, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.detail, MappingProxyType) or any(
+                isinstance(item, Mapping) and not isinstance(item, MappingProxyType) for item in self.detail.values()):
+            object.__setattr__(self, "detail", read_only(self.detail))
 
     @property
     def active(self) -> bool:

@@ -15,38 +15,16 @@ goes wrong for that application on the actual (live) side:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pgdrift.registry import BY_NAME
 from pgdrift.report import Change
+from pgdrift.type_rules import widens
 
 #: Attributes of an altered object that are graded high whatever the kind.
 _HIGH_ATTRIBUTES = {"not_null", "validated", "enforced", "rls_enabled", "rls_forced", "unique",
                     "security_definer", "deferrable", "deferred", "check", "constraints",
                     "identity"}
-#: Kinds whose altered definition changes behaviour (graded high).
-_BEHAVIOUR_KINDS = {"constraint", "view", "function", "trigger", "rule", "policy", "domain", "enum",
-                    "composite_type", "range_type"}
-
-# Integer and text families where moving to a wider type on the actual side loses nothing.
-_INTEGER_WIDTH = {"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4}
-_LENGTH = re.compile(r"^(character varying|character|varchar|char|numeric|bit varying)\((\d+)(?:,(\d+))?\)$")
-
-
-def is_compatible_type_change(expected: str, actual: str) -> bool:
-    """True when every value of `expected` fits in `actual` and clients read it the same way."""
-    if _INTEGER_WIDTH.get(expected, 99) <= _INTEGER_WIDTH.get(actual, 0):
-        return True
-    if actual == "text" and (expected.startswith(("character varying", "character(")) or expected == "text"):
-        return True
-    if expected.startswith("character varying") and actual == "character varying":
-        return True
-    old, new = _LENGTH.match(expected), _LENGTH.match(actual)
-    if old and new and old.group(1) == new.group(1):
-        return int(new.group(2)) >= int(old.group(2)) and int(new.group(3) or 0) >= int(old.group(3) or 0)
-    return False
-
 
 def default_severity(change: Change) -> str:
     """The severity of a finding before any configured override."""
@@ -72,7 +50,7 @@ def _missing_severity(change: Change) -> str:
 
 def _altered_severity(change: Change) -> str:
     if change.kind == "column" and change.attribute == "type":
-        compatible = is_compatible_type_change(str(change.expected), str(change.actual))
+        compatible = widens(str(change.expected), str(change.actual))
         return "medium" if compatible else "critical"
     if change.kind == "enum" and change.attribute == "labels":
         dropped = set(change.expected or ()) - set(change.actual or ())
@@ -81,7 +59,8 @@ def _altered_severity(change: Change) -> str:
         return "high"
     if change.kind == "index" and change.attribute == "definition":
         return "high" if "UNIQUE" in str(change.expected) else "medium"
-    if change.kind in _BEHAVIOUR_KINDS and change.attribute not in ("comment", "options"):
+    kind = BY_NAME.get(change.kind)
+    if kind is not None and kind.behaviour and change.attribute not in ("comment", "options"):
         return "high"
     return "medium"
 
@@ -100,26 +79,6 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_MISSING_CONSEQUENCE = {
-    "table": "queries that use it will fail",
-    "column": "queries that use it will fail",
-    "constraint": "the database no longer enforces it, so invalid rows can be written",
-    "view": "queries that read it will fail",
-    "function": "calls to it will fail",
-    "trigger": "the behaviour it implements no longer runs",
-    "policy": "row-level security no longer applies it",
-    "privilege": "the grantee can no longer do what it expects",
-    "sequence": "defaults and code that draw from it will fail",
-    "enum": "columns and casts of this type will fail",
-    "domain": "columns and casts of this type will fail",
-    "composite_type": "code that uses this type will fail",
-    "range_type": "columns and casts of this type will fail",
-    "rule": "the rewriting it implements no longer happens",
-    "schema": "every object expected in it is unreachable",
-    "extension": "the types and functions it provides are unavailable",
-    "collation": "columns and expressions that use it will fail",
-}
-
 
 def _missing_reason(change: Change) -> str:
     label = _label(change)
@@ -132,7 +91,8 @@ def _missing_reason(change: Change) -> str:
         consequence = (f"rows {change.expected.get('partition_bound')} have no partition of {parent}: "
                        f"inserting them fails unless a default partition takes them")
     else:
-        consequence = _MISSING_CONSEQUENCE.get(change.kind, "code that relies on it may fail")
+        kind = BY_NAME.get(change.kind)
+        consequence = kind.missing_consequence if kind else "code that relies on it may fail"
     children = change.detail.get("children")
     extra = f" (with its {_count_children(children)})" if children else ""
     return f"{label} {change.object} is missing{extra}: {consequence}"
@@ -153,7 +113,7 @@ def _altered_reason(change: Change) -> str:
     label, attribute = _label(change), change.attribute
     values = f"expected {_short(change.expected)}, found {_short(change.actual)}"
     if change.kind == "column" and attribute == "type":
-        compatible = is_compatible_type_change(str(change.expected), str(change.actual))
+        compatible = widens(str(change.expected), str(change.actual))
         effect = ("wider type, existing code keeps working" if compatible
                   else "incompatible type: reads and writes may fail or change meaning")
         return f"column {change.object} has type {change.actual} instead of {change.expected}: {effect}"

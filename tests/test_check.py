@@ -8,12 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from pgdrift import ledger as ledger_module
-from pgdrift.check import check, narrowing
+from pgdrift.check import check
 from pgdrift.cli import main
 from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.ledger import Ledger
 from pgdrift.render import render
 from pgdrift.report import Report
+from pgdrift.type_rules import narrows, widens
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
 from tests.support import TestServer, execute
@@ -53,6 +54,26 @@ def test_at_head_and_clean(server: TestServer, linear: Ledger, linear_file: str)
     assert report.migrations.live_revisions == ("l004",) and report.migrations.lag_revisions == 0
     assert report.changes == () and report.status == "clean"
     assert main(["check", dsn, "--expected", linear_file, "--format", "json", "-o", "/dev/null"]) == 0
+
+
+def test_report_sides_carry_object_counts(server: TestServer, linear: Ledger) -> None:
+    # Given a database behind head, checked against the ledger and against a plain snapshot
+    live = snapshot(migrated(server, "linear", "l002"))
+    head = linear.expected_at(None)
+    for report in (check(live, linear), check(live, head)):
+        # Then both sides carry the object counts the "% of expected" figure needs
+        assert dict(report.expected.object_counts) == head.counts()
+        assert dict(report.actual.object_counts) == live.counts()
+        assert dict(report.actual.object_counts)["table"] > 0
+        assert render_json_counts(report) == (head.counts(), live.counts())
+    # And the revisions still name the ledger's heads and the live revision
+    report = check(live, linear)
+    assert report.expected.revisions == linear.heads and report.actual.revisions == ("l002",)
+
+
+def render_json_counts(report: Report) -> tuple[dict[str, int], dict[str, int]]:
+    document = json.loads(render(report, "json"))
+    return document["expected"]["object_counts"], document["actual"]["object_counts"]
 
 
 def test_behind_with_no_drift(server: TestServer, linear: Ledger, linear_file: str) -> None:
@@ -104,7 +125,7 @@ def test_narrowing_type_changes_are_destructive(server: TestServer, linear: Ledg
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "narrows"),
+    ("old", "new", "narrowing"),
     [
         ("bigint", "integer", True),
         ("integer", "bigint", False),
@@ -118,8 +139,25 @@ def test_narrowing_type_changes_are_destructive(server: TestServer, linear: Ledg
         ("integer", "integer", False),
     ],
 )
-def test_narrowing(old: str, new: str, narrows: bool) -> None:
-    assert narrowing(old, new) is narrows
+def test_narrowing(old: str, new: str, narrowing: bool) -> None:
+    assert narrows(old, new) is narrowing
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "wider"),
+    [
+        ("integer", "bigint", True),
+        ("bigint", "integer", False),
+        ("character varying(10)", "text", True),
+        ("character varying(10)", "character varying(20)", True),
+        ("numeric(10,2)", "numeric(12,4)", True),
+        ("bit(3)", "bit(5)", False),
+        ("integer", "text", False),
+    ],
+)
+def test_widening(expected: str, actual: str, wider: bool) -> None:
+    # A change can be neither wider nor narrowing (integer -> text): the two rules are not inverses.
+    assert widens(expected, actual) is wider
 
 
 def test_behind_with_out_of_band_drift_and_conflicts(server: TestServer, linear: Ledger) -> None:

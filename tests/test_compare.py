@@ -63,6 +63,15 @@ def test_production_behind_dev(environments: dict[str, str], linear: Ledger) -> 
     assert {c.cause for c in report.changes} == {"pending_migration", "out_of_band"}
 
 
+def test_compare_report_sides_carry_object_counts(environments: dict[str, str], linear: Ledger) -> None:
+    production, dev = snapshot(environments["production"]), snapshot(environments["dev"])
+    report = compare(production, dev, linear, labels=("production", "dev"))
+    assert dict(report.expected.object_counts) == dev.counts()
+    assert dict(report.actual.object_counts) == production.counts()
+    assert report.title == "Environment comparison: production against dev"
+    assert report.actual.revisions == ("l002",) and report.expected.revisions == ("l004",)
+
+
 def test_dev_behind_production_is_the_other_way_round(environments: dict[str, str], linear: Ledger) -> None:
     report = compare(snapshot(environments["dev"]), snapshot(environments["production"]), linear)
     status = report.migrations

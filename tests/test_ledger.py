@@ -108,11 +108,12 @@ def test_per_revision_changes_are_the_diff_between_consecutive_snapshots(linear:
 
 
 def test_created_by_names_the_revision_that_last_shaped_the_object(linear: Ledger) -> None:
-    assert linear.created_by("column", "public.users.email") == "l003"
-    assert linear.created_by("column", "public.users.email", "l002") == "l001"
-    assert linear.created_by("index", "public.ix_users_name") == "l004"
-    assert linear.created_by("table", "public.purchases") == "l004"
-    assert linear.created_by("table", "public.made_by_hand") is None
+    every, to_l002 = linear.ancestors(None), linear.ancestors("l002")
+    assert linear.last_touch([("column", "public.users.email")], every) == "l003"
+    assert linear.last_touch([("column", "public.users.email")], to_l002) == "l001"
+    assert linear.last_touch([("index", "public.ix_users_name")], every) == "l004"
+    assert linear.last_touch([("table", "public.purchases")], every) == "l004"
+    assert linear.last_touch([("table", "public.made_by_hand")], every) is None
 
 
 def test_round_trip_and_compactness(linear: Ledger) -> None:

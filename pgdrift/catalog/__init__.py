@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import hashlib
 import logging
 import queue
 import re
@@ -38,12 +37,18 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pgdrift import model
-from pgdrift.catalog.deparsed import index_predicate, unqualify
+from pgdrift import model, registry
 from pgdrift.connect import START_TRANSACTION, ConnectOptions, open_session, translate_error
 from pgdrift.errors import CatalogError, PgDriftError
-from pgdrift.identity import function_key, matches_any, qualify
-from pgdrift.registry import BY_NAME, KINDS, Kind
+from pgdrift.identity import matches_any, qualify
+from pgdrift.normalize import _privilege_names, body_hash, index_predicate, normalize_whitespace
+from pgdrift.registry import BY_NAME, Kind
+
+# Re-exported: the normalisers live beside the registry, which names them (see pgdrift.normalize).
+__all__ = ["DEFAULT_EXCLUDE_OBJECTS", "DEFAULT_EXCLUDE_SCHEMAS", "CatalogSession", "ReadOptions",
+           "SnapshotReader", "_privilege_names", "batches", "body_hash", "build_objects", "check_server_version",
+           "index_predicate", "normalize_whitespace", "parse_answer", "read_snapshot",
+           "read_snapshot_from_session"]
 
 #: RDS's and AWS DMS's own objects, left out unless configured otherwise.
 DEFAULT_EXCLUDE_SCHEMAS = ("rdsadmin", "rdsadmin_*", "awsdms_*", "aws_commons", "aws_s3")
@@ -132,90 +137,6 @@ class CatalogSession:
             self.connection.close()
 
 
-# ---------------------------------------------------------------------------------------------
-# Per-kind row normalisation. Each one is a presentation detail that differs between servers or
-# formatting styles but not in meaning; each has a test in tests/test_normalize.py.
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-def normalize_whitespace(text: str | None) -> str | None:
-    """Collapse runs of whitespace and trim: view text is reformatted by the server anyway."""
-    return None if text is None else _WHITESPACE.sub(" ", text).strip()
-
-
-def body_hash(body: str | None) -> str:
-    """Function bodies count by content, not by indentation or trailing blank lines."""
-    normalized = "\n".join(line.rstrip() for line in (body or "").strip().splitlines())
-    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
-
-
-_CONSTRAINT_SUFFIXES = re.compile(r"( NOT VALID| NOT ENFORCED)+$")
-
-#: Every privilege a grantee can hold on a table, per server generation (MAINTAIN is PG 17+).
-_ALL_TABLE_PRIVILEGES = {"DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE"}
-_ALL_PRIVILEGES = {
-    "table": (_ALL_TABLE_PRIVILEGES, _ALL_TABLE_PRIVILEGES | {"MAINTAIN"}),
-    "sequence": ({"SELECT", "UPDATE", "USAGE"},) * 2,
-    "schema": ({"CREATE", "USAGE"},) * 2,
-    "function": ({"EXECUTE"},) * 2,
-    "column": ({"INSERT", "REFERENCES", "SELECT", "UPDATE"},) * 2,
-}
-
-
-def _normalize_constraint(row: dict[str, Any]) -> dict[str, Any]:
-    # `validated` and `enforced` are their own attributes; keeping the suffix in the definition
-    # too would report one change twice. (The test first: the end-anchored pattern is tried at
-    # every space of every definition, and few definitions have a suffix.)
-    definition = row["definition"]
-    if definition.endswith((" NOT VALID", " NOT ENFORCED")):
-        row["definition"] = _CONSTRAINT_SUFFIXES.sub("", definition)
-    return row
-
-
-def _normalize_index(row: dict[str, Any]) -> dict[str, Any]:
-    row["predicate"] = index_predicate(row["definition"]) if row["predicate"] else None
-    return row
-
-
-def _normalize_view(row: dict[str, Any]) -> dict[str, Any]:
-    definition = normalize_whitespace(row["definition"])
-    row["definition"] = unqualify(definition) if row.pop("qualified_columns") and definition else definition
-    return row
-
-
-def _normalize_function(row: dict[str, Any]) -> dict[str, Any]:
-    row["body_sha256"] = body_hash(row.pop("body"))
-    return row
-
-
-def _privilege_names(names: Sequence[str], object_type: str) -> list[str]:
-    """"ALL" when the grantee holds every privilege, so GRANT ALL reads the same on PG 16 and 18."""
-    held = set(names)
-    fulls = _ALL_PRIVILEGES.get(object_type, ())
-    if len(held) > 1 and any(held == full for full in fulls):
-        return ["ALL"]
-    return sorted(held)
-
-
-def _normalize_privilege(row: dict[str, Any]) -> dict[str, Any]:
-    parts = row["object"]
-    object_type = row["object_type"]
-    row["object"] = function_key(*parts) if object_type == "function" else qualify(*parts)
-    row["privileges"] = _privilege_names(row["privileges"], object_type)
-    row["grantable"] = _privilege_names(row["grantable"], object_type) if row["grantable"] else []
-    return row
-
-
-NORMALIZERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "constraint": _normalize_constraint,
-    "index": _normalize_index,
-    "view": _normalize_view,
-    "function": _normalize_function,
-    "privilege": _normalize_privilege,
-}
-
-
 @cache
 def _reference_fields(model_type: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The fields of a model that hold one reference, and those that hold a tuple of them."""
@@ -241,7 +162,7 @@ def build_objects(kind: Kind, rows: list[dict[str, Any]], exclude_objects: Seque
     normalizers and references give lists, never tuples, so that values compare equal to what a
     snapshot file holds.
     """
-    normalize = NORMALIZERS.get(kind.name)
+    normalize = kind.normalize
     matches = _name_matcher(tuple(exclude_objects)) if exclude_objects else None
     single, multiple = _reference_fields(kind.model)
     row_key, model_type = kind.row_key, kind.model
@@ -339,24 +260,25 @@ def read_alembic_state(session: CatalogSession, namespace_oids: str,
     return model.AlembicState(status="present", table=table, revisions=tuple(str(row[0]) for row in rows))
 
 
-#: The kinds' queries grouped into round trips, heaviest first (server time at 5,000 tables on
-#: PG 18 with cold caches: indexes 0.3 s, columns 0.14 s, constraints 0.17 s, tables and
-#: privileges 0.04 s, the rest a few ms each; issue 2 benchmark). Each connection takes the next
-#: batch when it finishes one (longest-processing-time-first), so two connections end together.
-#: Indexes and constraints share a round trip: pg_get_indexdef and pg_get_constraintdef (for
-#: checks) each build the relcache entry of the table they describe, once per connection, so on
-#: one connection the constraints find them built (1,000 tables: 5-9 ms less per snapshot).
-#: The small kinds share one round trip. Views and rules come last, alone: pg_get_viewdef and
-#: pg_get_ruledef are the catalog functions that keep locks on user relations (AccessShareLock on
-#: the tables a view or rule reads), and a connection ends its transaction as soon as no batch is
-#: left, so those locks are held for that one round trip. Every registered kind appears exactly
-#: once (tested).
-BATCHES: tuple[tuple[str, ...], ...] = (
-    ("index", "constraint"), ("column",), ("table",), ("privilege",),
-    ("trigger", "function", "sequence"),
-    ("schema", "extension", "collation", "enum", "domain", "composite_type", "range_type", "policy"),
-    ("view", "rule"),
-)
+# The kinds' queries grouped into round trips, heaviest first (server time at 5,000 tables on
+# PG 18 with cold caches: indexes 0.3 s, columns 0.14 s, constraints 0.17 s, tables and
+# privileges 0.04 s, the rest a few ms each; issue 2 benchmark). Each connection takes the next
+# batch when it finishes one (longest-processing-time-first), so two connections end together.
+# Indexes and constraints share a round trip: pg_get_indexdef and pg_get_constraintdef (for
+# checks) each build the relcache entry of the table they describe, once per connection, so on
+# one connection the constraints find them built (1,000 tables: 5-9 ms less per snapshot).
+# The small kinds share one round trip. Views and rules come last, alone: pg_get_viewdef and
+# pg_get_ruledef are the catalog functions that keep locks on user relations (AccessShareLock on
+# the tables a view or rule reads), and a connection ends its transaction as soon as no batch is
+# left, so those locks are held for that one round trip. Each registry row's `batch` places its
+# kind, so every registered kind appears exactly once.
+def batches() -> tuple[tuple[str, ...], ...]:
+    """The rows' `batch` (round trip, place in it) as the reader's round trips, in order."""
+    trips: dict[int, list[tuple[int, str]]] = {}
+    for kind in registry.KINDS:
+        trips.setdefault(kind.batch[0], []).append((kind.batch[1], kind.name))
+    return tuple(tuple(name for _, name in sorted(trips[trip])) for trip in sorted(trips))
+
 
 
 #: The oldest server the catalog queries run on (pg_get_function_sqlbody, multiranges: 14).
@@ -374,14 +296,16 @@ class _Read:
         self.namespaces = namespaces
         self.snapshot_id = snapshot_id
         self.batches: queue.SimpleQueue[tuple[str, ...]] = queue.SimpleQueue()
-        for batch in BATCHES:
+        self.count = 0
+        for batch in batches():
             self.batches.put(batch)
+            self.count += 1
         self.answers: queue.SimpleQueue[tuple[tuple[str, ...], list[str]] | BaseException] = queue.SimpleQueue()
         self.stop = threading.Event()
 
     def work(self, session: CatalogSession) -> None:
         """Run batches on `session` until none is left, putting each answer or the error, then end
-        the session's transaction at once (releasing the views' locks; see BATCHES)."""
+        the session's transaction at once (releasing the views' locks; see `batches`)."""
         try:
             self._work(session)
         finally:
@@ -494,7 +418,7 @@ class SnapshotReader:
         """Parse the answers as they arrive, in whatever order the connections finish."""
         objects: dict[str, Any] = {}
         idle_work: list[model.ObjectTable] = []  # kinds whose file text may not be written yet
-        for _ in BATCHES:
+        for _ in range(current.count):
             while idle_work and current.answers.empty():
                 # Nothing to parse yet: write a kind's text with its volatile fields (the file's;
                 # the same text as the fingerprint's, already written, for a kind without any).
@@ -513,7 +437,7 @@ class SnapshotReader:
                 # rather than all at the end for the fingerprint (issue 2 benchmark).
                 table.canonical_bytes(include_volatile=False)
                 idle_work.append(table)
-        return {kind.name: objects[kind.name] for kind in KINDS}
+        return {kind.name: objects[kind.name] for kind in registry.KINDS}
 
     def _helper(self, index: int, pending: _Pending) -> None:
         """Another connection: open it (or reuse it), import the snapshot, then take batches."""
@@ -633,6 +557,3 @@ def read_snapshot(options: ConnectOptions, read: ReadOptions = ReadOptions()) ->
     with SnapshotReader(options, read) as reader:
         return reader.read()
 
-
-def with_source(snapshot: model.Snapshot, source: str) -> model.Snapshot:
-    return replace(snapshot, meta=replace(snapshot.meta, source=source))

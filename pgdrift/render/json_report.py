@@ -11,7 +11,7 @@ from typing import Any
 
 from pgdrift.errors import PgDriftError
 from pgdrift.render.summary import facts
-from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side, Waiver
+from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side, Waiver, plain
 
 
 def change_to_json(change: Change) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def change_to_json(change: Change) -> dict[str, Any]:
         "active": change.active,
     }
     if change.detail:
-        value["detail"] = change.detail
+        value["detail"] = plain(change.detail)
     return value
 
 
@@ -99,8 +99,13 @@ def report_to_json(report: Report) -> dict[str, Any]:
     return document
 
 
+def dumps_report(document: dict[str, Any]) -> str:
+    """A report's JSON form (`report_to_json`) as text."""
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
 def render_json(report: Report) -> str:
-    return json.dumps(report_to_json(report), indent=2, ensure_ascii=False, default=str) + "\n"
+    return dumps_report(report_to_json(report))
 
 
 # ---------------------------------------------------------------------------------------------
