@@ -4,7 +4,8 @@ The reader, the diff, the drift engine, severities, reasons, attribution and the
 these rows; none keeps a table of kinds of its own. Adding a kind means one `.sql` file in
 `catalog/sql/`, one dataclass in `model.py` and one row here (its row names any per-kind function
 it needs, from `pgdrift.normalize` or `pgdrift.rekey`). Nothing else changes; tests/test_registry.py
-proves it with a throwaway kind.
+proves it with a throwaway kind. The `.sql` file ends in ORDER BY its `key_fields` or says why not
+(tests/test_catalog_sql.py checks every row's file).
 
 Imports flow one way: this module imports the model and the pure helpers its rows name, and is
 imported by the reader, the diff and everything above them.

@@ -42,7 +42,7 @@ FROM pg_statistic_ext AS s
 JOIN pg_namespace AS n ON n.oid = s.stxnamespace
 JOIN pg_class AS c ON c.oid = s.stxrelid
 WHERE s.stxnamespace = ANY (:namespaces::oid[])
-ORDER BY n.nspname, s.stxname
+ORDER BY schema, name
 """
 
 

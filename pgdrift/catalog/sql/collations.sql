@@ -15,3 +15,4 @@ WHERE c.collnamespace = ANY (:namespaces::oid[])
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_collation'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY schema, name

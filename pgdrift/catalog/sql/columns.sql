@@ -34,3 +34,7 @@ WHERE c.relkind IN ('r', 'p', 'f')
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+-- No ORDER BY: on this, the largest answer (about 41,000 rows at 5,000 tables), sorting by
+-- schema, "table", name spills to disk at the default work_mem and turns the plan's hash join on
+-- pg_namespace into a nested loop over a materialised (on disk) join: +96 to +335 ms of server
+-- time, 22-50% of the query (issue 14, bench/README.md). The reader keys and sorts every kind.

@@ -14,3 +14,4 @@ WHERE t.typtype = 'c' AND c.relkind = 'c'
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+ORDER BY schema, name

@@ -31,3 +31,4 @@ WHERE con.contype IN ('p', 'f', 'u', 'c', 'x')
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY schema, "table", name

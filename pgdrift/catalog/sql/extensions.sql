@@ -4,3 +4,4 @@ SELECT e.extname AS name,
 FROM pg_extension AS e
 JOIN pg_namespace AS n ON n.oid = e.extnamespace
 WHERE e.extname <> 'plpgsql'
+ORDER BY name

@@ -48,3 +48,4 @@ WHERE p.pronamespace = ANY (:namespaces::oid[])
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
         AND (d.deptype = 'e' OR (d.deptype = 'i' AND d.refclassid = 'pg_type'::regclass)))
+ORDER BY schema, name, arguments

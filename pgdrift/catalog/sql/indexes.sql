@@ -29,3 +29,4 @@ WHERE t.relkind IN ('r', 'p', 'm')
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+ORDER BY schema, name

@@ -9,4 +9,4 @@ WHERE n.nspname NOT LIKE 'pg\_%'
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
-ORDER BY n.nspname
+ORDER BY name

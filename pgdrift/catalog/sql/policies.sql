@@ -12,3 +12,4 @@ FROM pg_policy AS pol
 JOIN pg_class AS c ON c.oid = pol.polrelid
 JOIN pg_namespace AS n ON n.oid = c.relnamespace
 WHERE c.relnamespace = ANY (:namespaces::oid[])
+ORDER BY schema, "table", name

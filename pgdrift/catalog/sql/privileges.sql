@@ -57,3 +57,5 @@ LEFT JOIN pg_roles AS r ON r.oid = acl.grantee
 WHERE acl.grantee <> acl.owner
   AND (r.rolname IS NULL OR r.rolname <> current_user)
 GROUP BY acl.object_type, acl.object::text, acl.grantee, r.rolname
+-- json has no ordering: `object` sorts as its text, the form GROUP BY uses.
+ORDER BY object_type, object::text, grantee

@@ -25,3 +25,4 @@ WHERE t.typnamespace = ANY (:namespaces::oid[])
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+ORDER BY schema, name

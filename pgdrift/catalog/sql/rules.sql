@@ -19,3 +19,4 @@ WHERE rw.rulename <> '_RETURN'
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY schema, "table", name

@@ -30,3 +30,4 @@ WHERE c.relkind = 'S'
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('e', 'i'))
+ORDER BY schema, name

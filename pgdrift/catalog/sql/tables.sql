@@ -37,3 +37,4 @@ WHERE c.relkind IN ('r', 'p', 'f')
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY schema, name

@@ -18,3 +18,4 @@ WHERE NOT tg.tgisinternal
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY schema, "table", name

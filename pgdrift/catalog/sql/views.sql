@@ -17,3 +17,4 @@ WHERE c.relkind IN ('v', 'm')
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend AS d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY schema, name
