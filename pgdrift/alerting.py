@@ -89,7 +89,7 @@ class Decision:
 def alerting_findings(report: Report, min_severity: str = "low") -> dict[str, str]:
     """Active findings at or above `min_severity`, plus the migration state when behind head."""
     limit = SEVERITY_RANK[min_severity]
-    findings = {change.identity: change.severity for change in report.active_changes
+    findings: dict[str, str] = {change.identity: change.severity for change in report.active_changes
                 if SEVERITY_RANK[change.severity] <= limit}
     migrations = report.migrations
     if migrations is not None and migrations.state != MigrationState.AT_HEAD and \

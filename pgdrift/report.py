@@ -154,7 +154,7 @@ class Report:
         return tuple(change for change in self.changes if change.active)
 
     def counts_by_severity(self) -> dict[str, int]:
-        counts = Counter(change.severity for change in self.active_changes)
+        counts = Counter(change.severity.value for change in self.active_changes)
         return {severity: counts.get(severity, 0) for severity in SEVERITIES}
 
     @property

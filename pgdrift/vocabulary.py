@@ -11,7 +11,7 @@ This module imports only `pgdrift.errors`, so every layer can use it without a c
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pgdrift.errors import PgDriftError
 
@@ -79,7 +79,7 @@ class AlertStatus(StrEnum):
 _Word = TypeVar("_Word", bound=StrEnum)
 
 
-def decode(vocabulary: type[_Word], value: object, what: str) -> _Word:
+def decode(vocabulary: type[_Word], value: Any, what: str) -> _Word:
     """`value` (read from JSON) as a member of `vocabulary`; anything else is a clear error."""
     try:
         return vocabulary(value)
@@ -88,6 +88,6 @@ def decode(vocabulary: type[_Word], value: object, what: str) -> _Word:
         raise PgDriftError(f"{what}: {value!r} is not one of {words}") from None
 
 
-def decode_optional(vocabulary: type[_Word], value: object, what: str) -> _Word | None:
+def decode_optional(vocabulary: type[_Word], value: Any, what: str) -> _Word | None:
     """Like `decode`, but None (an absent optional field) stays None."""
     return None if value is None else decode(vocabulary, value, what)
