@@ -38,6 +38,7 @@ from pgdrift.catalog import SnapshotReader
 from pgdrift.connect import ConnectOptions, connect_plain, parse_dsn, translate_error
 from pgdrift.errors import ConfigError, PgDriftError
 from pgdrift.model import Snapshot
+from pgdrift.vocabulary import VersionTableStatus
 
 SCRATCH_URL_ENV = "PGDRIFT_SCRATCH_URL"
 SCRATCH_DATABASE = "pgdrift_scratch"
@@ -614,9 +615,10 @@ def _relation_names(snapshot: Snapshot) -> set[str]:
 def _verify_applied(snapshot: Snapshot, revision: str) -> None:
     """The safety net behind the guard: the scratch database itself must record the revision."""
     state = snapshot.meta.alembic
-    if state.status == "present" and revision in state.revisions:
+    present = state.status == VersionTableStatus.PRESENT
+    if present and revision in state.revisions:
         return
-    found = (f"its version table holds {', '.join(state.revisions) or 'nothing'}" if state.status == "present"
+    found = (f"its version table holds {', '.join(state.revisions) or 'nothing'}" if present
              else f"it has no version table ({state.status})")
     raise ReplayFailed(
         f"replaying migration {revision}: Alembic reported success, but the scratch database does not record "

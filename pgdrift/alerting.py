@@ -29,13 +29,14 @@ from typing import Any
 
 from pgdrift.errors import PgDriftError
 from pgdrift.report import SEVERITY_RANK, Change, Report
+from pgdrift.vocabulary import AlertStatus, Cause, ChangeType, MigrationState, Severity, decode, decode_optional
 
-ALERT_STATUSES = ("drift", "resolved", "failed", "reminder")
+ALERT_STATUSES: tuple[str, ...] = tuple(member.value for member in AlertStatus)
 #: Findings carried in a notification; the rest are counted ("and N more"). Slack shows 20 and
 #: email 15; the SNS publisher trims further if a message would pass SNS's 256 KB limit.
 MAX_NOTIFIED_FINDINGS = 50
 #: Severity given to "the database is behind head" when no finding explains it.
-MIGRATION_STATE_SEVERITY = "medium"
+MIGRATION_STATE_SEVERITY = Severity.MEDIUM
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class AlertState:
     findings: dict[str, str] = field(default_factory=dict)  # as of the last successful run
     last_run_id: str | None = None
     last_alert_at: str | None = None
-    last_alert_status: str | None = None
+    last_alert_status: AlertStatus | None = None
     failure: str | None = None
     #: pending revision -> when a run first saw it pending (None: already pending on the first run)
     pending_since: dict[str, str | None] = field(default_factory=dict)
@@ -68,15 +69,17 @@ class AlertState:
     def from_json(cls, text: str | bytes) -> AlertState:
         try:
             document = json.loads(text)
+            if document.get("last_alert_status") is not None:
+                document["last_alert_status"] = AlertStatus(document["last_alert_status"])
             return cls(**document)
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, AttributeError) as error:
             raise PgDriftError(f"reading the alert state: {error}",
                                "Delete the state/<target>.json object; the next run recreates it") from None
 
 
 @dataclass(frozen=True)
 class Decision:
-    alert: str | None  # one of ALERT_STATUSES, or None for silence
+    alert: AlertStatus | None  # None for silence
     new: tuple[str, ...]  # identities new (or with a changed severity) since the last alert
     cleared: tuple[str, ...]  # identities gone since the last alert
     state: AlertState
@@ -86,10 +89,10 @@ class Decision:
 def alerting_findings(report: Report, min_severity: str = "low") -> dict[str, str]:
     """Active findings at or above `min_severity`, plus the migration state when behind head."""
     limit = SEVERITY_RANK[min_severity]
-    findings = {change.identity: change.severity for change in report.active_changes
+    findings: dict[str, str] = {change.identity: change.severity for change in report.active_changes
                 if SEVERITY_RANK[change.severity] <= limit}
     migrations = report.migrations
-    if migrations is not None and migrations.state != "at_head" and \
+    if migrations is not None and migrations.state != MigrationState.AT_HEAD and \
             SEVERITY_RANK[MIGRATION_STATE_SEVERITY] <= limit:
         heads = ",".join(migrations.head_revisions)
         findings[f"migrations|{migrations.state}||{heads}"] = MIGRATION_STATE_SEVERITY
@@ -104,7 +107,7 @@ def pending_explanations(report: Report) -> dict[str, tuple[str, ...]]:
         return {}
     explained: dict[str, tuple[str, ...]] = {
         change.identity: (change.migration,) for change in report.active_changes
-        if change.cause == "pending_migration" and change.migration is not None}
+        if change.cause == Cause.PENDING_MIGRATION and change.migration is not None}
     heads = ",".join(migrations.head_revisions)
     explained[f"migrations|{migrations.state}||{heads}"] = tuple(item.revision for item in migrations.pending)
     return explained
@@ -121,22 +124,20 @@ def _reminder_due(previous: AlertState, now: datetime, reminder_hours: float) ->
 
 
 def _decide_failure(previous: AlertState | None, outcome: Outcome, now: datetime,
-                    reminder_hours: float) -> str | None:
+                    reminder_hours: float) -> AlertStatus | None:
     if previous is None or previous.status != "failed" or previous.failure != outcome.failure:
-        return "failed"
-    return "failed" if _reminder_due(previous, now, reminder_hours) else None
+        return AlertStatus.FAILED
+    return AlertStatus.FAILED if _reminder_due(previous, now, reminder_hours) else None
 
 
 def _decide_success(previous: AlertState | None, current: Mapping[str, str], now: datetime,
-                    reminder_hours: float) -> str | None:
+                    reminder_hours: float) -> AlertStatus | None:
     before = previous.findings if previous is not None else {}
     recovered = previous is not None and previous.status == "failed"
-    if dict(current) != before:
-        return "drift" if current else "resolved"
-    if recovered:
-        return "drift" if current else "resolved"
+    if dict(current) != before or recovered:
+        return AlertStatus.DRIFT if current else AlertStatus.RESOLVED
     if current and previous is not None and _reminder_due(previous, now, reminder_hours):
-        return "reminder"
+        return AlertStatus.REMINDER
     return None
 
 
@@ -198,13 +199,13 @@ def decide(previous: AlertState | None, outcome: Outcome, run_id: str, now: date
 
 @dataclass(frozen=True)
 class NotifiedFinding:
-    severity: str
+    severity: Severity
     kind: str
-    change: str
+    change: ChangeType
     object: str
     attribute: str | None = None
     reason: str = ""
-    cause: str | None = None
+    cause: Cause | None = None
     migration: str | None = None
     new: bool = False  # new or changed since the last alert
 
@@ -218,17 +219,17 @@ class NotifiedMigration:
 
 @dataclass(frozen=True)
 class Notification:
-    status: str  # one of ALERT_STATUSES
+    status: AlertStatus
     target: str
     run_id: str
     time: str
-    severity: str | None = None  # highest active severity (None when clean)
+    severity: Severity | None = None  # highest active severity (None when clean)
     reason: str | None = None  # failures: what went wrong
     remedy: str | None = None  # failures: what to do
     error_category: str | None = None
     live_revisions: tuple[str, ...] = ()
     head_revisions: tuple[str, ...] = ()
-    migration_state: str | None = None
+    migration_state: MigrationState | None = None
     lag_days: float | None = None
     counts: dict[str, int] = field(default_factory=dict)
     total_findings: int = 0
@@ -243,8 +244,8 @@ class Notification:
     @property
     def severity_attribute(self) -> str:
         """The SNS `severity` attribute: failures are critical (nobody is watching), clean is none."""
-        if self.status == "failed":
-            return "critical"
+        if self.status == AlertStatus.FAILED:
+            return Severity.CRITICAL
         return self.severity or "none"
 
     def to_json(self) -> str:
@@ -254,14 +255,24 @@ class Notification:
     def from_json(cls, text: str | bytes) -> Notification:
         try:
             document: dict[str, Any] = json.loads(text)
-            document["findings"] = tuple(NotifiedFinding(**item) for item in document.get("findings", ()))
+            document["status"] = decode(AlertStatus, document.get("status"), "the status")
+            document["severity"] = decode_optional(Severity, document.get("severity"), "the severity")
+            document["migration_state"] = decode_optional(
+                MigrationState, document.get("migration_state"), "the migration state")
+            document["findings"] = tuple(_notified_from_json(item) for item in document.get("findings", ()))
             document["pending"] = tuple(NotifiedMigration(**item) for item in document.get("pending", ()))
             for name in ("live_revisions", "head_revisions", "new", "cleared"):
                 document[name] = tuple(document.get(name, ()))
             return cls(**document)
-        except (ValueError, TypeError, AttributeError) as error:
+        except (ValueError, TypeError, AttributeError, PgDriftError) as error:
             raise PgDriftError(f"reading a pgdrift notification: {error}",
                                "The SNS message was not published by the pgdrift monitor") from None
+
+
+def _notified_from_json(item: dict[str, Any]) -> NotifiedFinding:
+    return NotifiedFinding(**{**item, "severity": decode(Severity, item.get("severity"), "a finding's severity"),
+                              "change": decode(ChangeType, item.get("change"), "a finding's change"),
+                              "cause": decode_optional(Cause, item.get("cause"), "a finding's cause")})
 
 
 def describe_identity(identity: str) -> str:
@@ -308,6 +319,6 @@ def notify_report(decision: Decision, report: Report, target: str, run_id: str, 
 
 def notify_failure(error: PgDriftError, target: str, run_id: str, time: str) -> Notification:
     """The "monitor failed" notification: the reason and the remedy, never a secret."""
-    return Notification(status="failed", target=target, run_id=run_id, time=time,
+    return Notification(status=AlertStatus.FAILED, target=target, run_id=run_id, time=time,
                         reason=str(error.args[0]) if error.args else type(error).__name__,
                         remedy=error.remedy, error_category=error.category)

@@ -24,16 +24,17 @@ from pgdrift.model import Snapshot
 from pgdrift.registry import BY_NAME, relation_kinds
 from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report
 from pgdrift.type_rules import narrows
+from pgdrift.vocabulary import Cause, ChangeType, HazardKind, MigrationState, Severity, VersionTableStatus
 
-OUT_OF_BAND = "out_of_band"
-PENDING = "pending_migration"
+OUT_OF_BAND = Cause.OUT_OF_BAND
+PENDING = Cause.PENDING_MIGRATION
 
 
 @dataclass(frozen=True)
 class Position:
     """Where a database stands in the ledger's graph, as far as `alembic_version` tells."""
 
-    state: str  # MigrationStatus.state
+    state: MigrationState
     revisions: tuple[str, ...]  # what alembic_version holds
     known: bool  # the revisions are all in the ledger, so the expected schema is known
     detail: str | None = None
@@ -43,17 +44,17 @@ def locate(snapshot: Snapshot, ledger: Ledger) -> Position:
     """Read the database's position from the `alembic_version` state its snapshot recorded."""
     state = snapshot.meta.alembic
     heads = ", ".join(ledger.heads)
-    if state.status == "absent":
+    if state.status == VersionTableStatus.ABSENT:
         return Position(
-            "no_version_table",
+            MigrationState.NO_VERSION_TABLE,
             (),
             False,
             f"the database has no alembic_version table, so its revision is unknown; it is compared "
             f"with head ({heads}). {_closest_hint(snapshot, ledger)}",
         )
-    if state.status == "unreadable":
+    if state.status == VersionTableStatus.UNREADABLE:
         return Position(
-            "unreadable",
+            MigrationState.UNREADABLE,
             (),
             False,
             f"{state.table or 'alembic_version'} could not be read ({state.detail}); it is compared "
@@ -63,7 +64,7 @@ def locate(snapshot: Snapshot, ledger: Ledger) -> Position:
     unknown = [rev for rev in revisions if rev not in ledger.by_id]
     if unknown:
         return Position(
-            "ahead_or_unknown",
+            MigrationState.AHEAD_OR_UNKNOWN,
             revisions,
             False,
             f"alembic_version holds {', '.join(unknown)}, which the repository's graph does not "
@@ -72,18 +73,18 @@ def locate(snapshot: Snapshot, ledger: Ledger) -> Position:
             f"{_closest_hint(snapshot, ledger)}",
         )
     if not revisions:
-        return Position("behind", (), True, "alembic_version is empty: no migration is applied")
+        return Position(MigrationState.BEHIND, (), True, "alembic_version is empty: no migration is applied")
     if ledger.ancestors(revisions) == ledger.ancestors(None):
-        return Position("at_head", revisions, True)
+        return Position(MigrationState.AT_HEAD, revisions, True)
     if len(revisions) > 1:
         return Position(
-            "branched",
+            MigrationState.BRANCHED,
             revisions,
             True,
             f"alembic_version holds {len(revisions)} rows ({', '.join(revisions)}): the database "
             "is on several branches at once",
         )
-    return Position("behind", revisions, True)
+    return Position(MigrationState.BEHIND, revisions, True)
 
 
 def _closest_hint(snapshot: Snapshot, ledger: Ledger) -> str:
@@ -103,7 +104,7 @@ def _identities(change: Change) -> list[tuple[str, str]]:
     """What a finding is about, for attribution: its object, a rename's old name first, and the
     partitions folded into it (the migrations that made them)."""
     identities = [(change.kind, change.object)]
-    if change.change == "renamed" and isinstance(change.expected, str):
+    if change.change == ChangeType.RENAMED and isinstance(change.expected, str):
         identities.insert(0, (change.kind, change.expected))
     if change.attribute == "partitions":  # folded partitions: the migrations that made them
         identities[:0] = [("table", key) for key in change.detail.get("unexpected_partitions", ())]
@@ -124,14 +125,14 @@ def _attribute(
     changes: Iterable[Change],
     ledger: Ledger,
     among: set[str],
-    cause: str | None,
+    cause: Cause | None,
     detail: Mapping[str, Any] | None = None,
 ) -> list[Change]:
     attributed = []
     for change in changes:
         extra = {**change.detail, **(detail or {})}
         reason = change.reason
-        if cause == PENDING and (change.change == "unexpected" or change.attribute == "partitions"):
+        if cause == PENDING and (change.change == ChangeType.UNEXPECTED or change.attribute == "partitions"):
             reason = _pending_reason(change)
         attributed.append(
             dataclasses.replace(
@@ -204,7 +205,7 @@ def _conflicts(revision: Revision, expected_live: Snapshot, live: Snapshot) -> l
         for key, (before, after) in entries.items():
             message = _conflict_message(kind_name, label, key, before, after, expected_live, live)
             if message:
-                hazards.append(Hazard(revision=revision.id, type="conflict", object=key, message=message))
+                hazards.append(Hazard(revision=revision.id, type=HazardKind.CONFLICT, object=key, message=message))
     return hazards
 
 
@@ -270,9 +271,9 @@ def _destructive(revision: Revision, live: Snapshot) -> list[Hazard]:
         hazards.append(
             Hazard(
                 revision.id,
-                "destructive",
+                HazardKind.DESTRUCTIVE,
                 key,
-                severity="critical" if rows != 0 else "high",
+                severity=Severity.CRITICAL if rows != 0 else Severity.HIGH,
                 message=f"drops table {key}, which holds {_rows_text(rows)}: its data is lost",
             )
         )
@@ -291,7 +292,7 @@ def _rename_hazards(revision: Revision, old: str, new: str, live: Snapshot) -> l
     hazards = [
         Hazard(
             revision.id,
-            "destructive",
+            HazardKind.DESTRUCTIVE,
             f"{old}.{quote_ident(name)}",
             message=f"drops column {name} ({column_type}) of {old} while renaming it to {new} "
             f"(table {_rows_text(rows)}): its values are lost",
@@ -302,9 +303,9 @@ def _rename_hazards(revision: Revision, old: str, new: str, live: Snapshot) -> l
         hazards.append(
             Hazard(
                 revision.id,
-                "destructive",
+                HazardKind.DESTRUCTIVE,
                 old,
-                severity="high",
+                severity=Severity.HIGH,
                 message=f"renames table {old} to {new}, and it holds {_rows_text(rows)}: check the "
                 "migration moves the rows (a drop-and-create loses them)",
             )
@@ -317,7 +318,7 @@ def _column_hazards(revision_id: str, key: str, before: Any, after: Any, rows_te
         return [
             Hazard(
                 revision_id,
-                "destructive",
+                HazardKind.DESTRUCTIVE,
                 key,
                 message=f"drops column {key} ({before['type']}; table {rows_text}): its values are lost",
             )
@@ -326,7 +327,7 @@ def _column_hazards(revision_id: str, key: str, before: Any, after: Any, rows_te
         return [
             Hazard(
                 revision_id,
-                "destructive",
+                HazardKind.DESTRUCTIVE,
                 key,
                 message=f"narrows column {key} from {before['type']} to {after['type']} (table "
                 f"{rows_text}): values that do not fit fail or are truncated",
@@ -382,9 +383,9 @@ def check(
         )
     ledger = expected
     position = locate(live, ledger)
-    if position.state == "ahead_or_unknown":
+    if position.state == MigrationState.AHEAD_OR_UNKNOWN:
         raise unknown_revision(live, ledger, source)
-    if position.state == "unreadable":
+    if position.state == MigrationState.UNREADABLE:
         raise version_table_unreadable(live, source)
     head = ledger.expected_at(None)
     if position.known:
@@ -499,7 +500,7 @@ def compare(
         status = MigrationStatus(
             live_revisions=position_a.revisions,
             head_revisions=position_b.revisions,
-            state="ahead_or_unknown",
+            state=MigrationState.AHEAD_OR_UNKNOWN,
             detail=detail,
         )
     return drift.make_report(
@@ -535,22 +536,22 @@ def _environment(label: str, snapshot: Snapshot, position: Position, ledger: Led
     )
 
 
-def _direction(a: _Environment, b: _Environment) -> tuple[str, _Environment, _Environment, str]:
+def _direction(a: _Environment, b: _Environment) -> tuple[MigrationState, _Environment, _Environment, str]:
     """(state, the side that is behind, the side that is ahead, detail) of A relative to B."""
     if a.applied == b.applied:
-        return "at_head", a, b, f"{a.label} and {b.label} are at the same revision"
+        return MigrationState.AT_HEAD, a, b, f"{a.label} and {b.label} are at the same revision"
     if a.applied < b.applied:
-        return "behind", a, b, f"{a.label} is {len(b.applied - a.applied)} revision(s) behind {b.label}"
+        return MigrationState.BEHIND, a, b, f"{a.label} is {len(b.applied - a.applied)} revision(s) behind {b.label}"
     if b.applied < a.applied:
         return (
-            "ahead_or_unknown",
+            MigrationState.AHEAD_OR_UNKNOWN,
             b,
             a,
             f"{a.label} is {len(a.applied - b.applied)} revision(s) ahead of "
             f"{b.label}; the pending migrations are {b.label}'s",
         )
     return (
-        "branched",
+        MigrationState.BRANCHED,
         a,
         b,
         f"{a.label} and {b.label} are on different branches; the pending migrations are "

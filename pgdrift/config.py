@@ -37,6 +37,7 @@ from pgdrift.errors import ConfigError
 from pgdrift.identity import matches_any, split_qualified
 from pgdrift.report import Change, Waiver
 from pgdrift.rules import SeverityRule, WaiverRule, first_problem, format_path
+from pgdrift.vocabulary import ChangeType, Severity
 
 __all__ = ["DriftConfig", "SeverityRule", "WaiverRule", "apply_config", "parse_config", "read_config"]
 
@@ -155,7 +156,7 @@ def names_of(change: Change) -> tuple[str, ...]:
     names = [change.object, _own_name(change.object)]
     if change.table:
         names += [change.table, _own_name(change.table)]
-    if change.change == "renamed" and isinstance(change.actual, str):
+    if change.change == ChangeType.RENAMED and isinstance(change.actual, str):
         names += [change.actual, _own_name(change.actual)]
     if change.kind == "privilege":
         value = change.expected if isinstance(change.expected, dict) else change.actual
@@ -180,7 +181,7 @@ def apply_config(changes: Iterable[Change], config: DriftConfig) -> list[Change]
         names = names_of(change)
         rule = next((rule for rule in config.severity if _applies(rule, change, names)), None)
         if rule is not None and rule.severity != change.severity:
-            change = replace(change, severity=rule.severity,
+            change = replace(change, severity=Severity(rule.severity),
                              reason=f"{change.reason} [severity {rule.severity} by rule {rule.pattern!r}]")
         waiver = next((w for w in config.waivers if _applies(w, change, names)), None)
         if waiver is not None:

@@ -32,6 +32,7 @@ from pgdrift.alembic_replay import SCRATCH_DATABASE, ScratchDatabase, create_dat
 from pgdrift.connect import connect_plain, parse_dsn
 from pgdrift.embedded import EmbeddedServer, start_embedded
 from pgdrift.report import Report
+from pgdrift.vocabulary import Cause, ChangeType
 
 EXAMPLE_INI = Path(__file__).resolve().parent.parent / "examples" / "credentialmate" / "alembic.ini"
 PRODUCTION_REVISION = "20260115_0200_add_license_is_imlc_field"
@@ -147,10 +148,10 @@ def answers(check_report: Report, compare_report: Report, environment: DemoEnvir
     dev = read_snapshot(parse_dsn(environment.dev_dsn))
     pending = status.pending
     missing_tables = [
-        c for c in compare_report.changes if c.kind == "table" and c.cause == "pending_migration"
+        c for c in compare_report.changes if c.kind == "table" and c.cause == Cause.PENDING_MIGRATION
     ]
-    new_columns = [c for p in pending for c in p.changes if c.kind == "column" and c.change == "missing"]
-    out_of_band = [c for c in check_report.changes if c.cause == "out_of_band"]
+    new_columns = [c for p in pending for c in p.changes if c.kind == "column" and c.change == ChangeType.MISSING]
+    out_of_band = [c for c in check_report.changes if c.cause == Cause.OUT_OF_BAND]
     hazards = [h for p in pending for h in p.hazards]
     lines = [
         "What the hand-made report asked, answered exactly ([its guess] -> pgdrift):",
@@ -169,7 +170,7 @@ def answers(check_report: Report, compare_report: Report, environment: DemoEnvir
             f"{c.object} is out of band, {c.migration or 'no migration made it'}, "
             f"{production.of_kind('table')[c.object].row_estimate} rows"
             for c in out_of_band
-            if c.kind == "table" and c.change == "unexpected"
+            if c.kind == "table" and c.change == ChangeType.UNEXPECTED
         ),
         f"  out-of-band findings in production: {len(out_of_band)} "
         "(the license portal columns are not pending: 20260115_0100 is applied; they were dropped by hand)",

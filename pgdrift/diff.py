@@ -31,6 +31,7 @@ from typing import Any
 from pgdrift import model, registry
 from pgdrift.registry import Kind
 from pgdrift.report import Change
+from pgdrift.vocabulary import ChangeType
 
 
 def attribute_changes(kind: Kind, key: str, before: Any, after: Any) -> list[Change]:
@@ -43,7 +44,7 @@ def attribute_changes(kind: Kind, key: str, before: Any, after: Any) -> list[Cha
         normalize = kind.compared_as.get(name)
         if normalize is not None and normalize(before, old) == normalize(after, new):
             continue
-        changes.append(Change(kind=kind.name, change="altered", object=key, attribute=name,
+        changes.append(Change(kind=kind.name, change=ChangeType.ALTERED, object=key, attribute=name,
                               table=kind.table(after), expected=_plain(old), actual=_plain(new)))
     return changes
 
@@ -53,11 +54,11 @@ def diff_objects(kind: Kind, expected: Mapping[str, Any], actual: Mapping[str, A
     changes: list[Change] = []
     for key in sorted(expected.keys() - actual.keys()):
         obj = expected[key]
-        changes.append(Change(kind=kind.name, change="missing", object=key, table=kind.table(obj),
+        changes.append(Change(kind=kind.name, change=ChangeType.MISSING, object=key, table=kind.table(obj),
                               expected=model.to_json_value(obj, include_volatile=False)))
     for key in sorted(actual.keys() - expected.keys()):
         obj = actual[key]
-        changes.append(Change(kind=kind.name, change="unexpected", object=key, table=kind.table(obj),
+        changes.append(Change(kind=kind.name, change=ChangeType.UNEXPECTED, object=key, table=kind.table(obj),
                               actual=model.to_json_value(obj, include_volatile=False)))
     for key in sorted(expected.keys() & actual.keys()):
         if not model.equal_at(expected, actual, key):
@@ -73,7 +74,7 @@ def fold_table_children(changes: Iterable[Change]) -> list[Change]:
     """Fold the findings on objects of a missing/unexpected table into that table's finding."""
     changes = list(changes)
     whole_tables = {(change.object, change.change) for change in changes
-                    if change.kind == "table" and change.change in ("missing", "unexpected")}
+                    if change.kind == "table" and change.change in (ChangeType.MISSING, ChangeType.UNEXPECTED)}
     if not whole_tables:
         return changes
     children: dict[tuple[str, str], Counter[str]] = {}
@@ -108,7 +109,7 @@ def fold_partitions(changes: Iterable[Change], expected: Mapping[str, Any],
     groups: dict[str, list[Change]] = {}
     kept: list[Change] = []
     for change in changes:
-        new_table = change.kind == "table" and change.change == "unexpected"
+        new_table = change.kind == "table" and change.change == ChangeType.UNEXPECTED
         parent = change.actual.get("partition_of") if new_table else None
         if parent is not None and parent in expected and parent in actual:
             groups.setdefault(parent, []).append(change)
@@ -119,7 +120,7 @@ def fold_partitions(changes: Iterable[Change], expected: Mapping[str, Any],
         for change in extra:
             children.update(change.detail.get("children", {}))
         kept.append(Change(
-            kind="table", change="altered", object=parent, attribute="partitions", table=parent,
+            kind="table", change=ChangeType.ALTERED, object=parent, attribute="partitions", table=parent,
             expected=_partitions_of(parent, expected), actual=_partitions_of(parent, actual),
             detail={"unexpected_partitions": sorted(change.object for change in extra),
                     **({"children": dict(sorted(children.items()))} if children else {})}))
@@ -134,7 +135,8 @@ def fold_privileges(changes: Iterable[Change]) -> list[Change]:
     """Fold the grants on a missing/unexpected object (PUBLIC EXECUTE on a function, say) into
     that object's finding, counted in `detail["children"]`."""
     changes = list(changes)
-    whole = {_whole_key(change): change for change in changes if change.change in ("missing", "unexpected")}
+    whole = {_whole_key(change): change for change in changes
+             if change.change in (ChangeType.MISSING, ChangeType.UNEXPECTED)}
     grants: Counter[tuple[str, str, str]] = Counter()
     kept = []
     for change in changes:
@@ -159,8 +161,8 @@ def _with_grants(change: Change, count: int) -> Change:
 
 
 def _privilege_owner(change: Change, whole: Mapping[tuple[str, str, str], Change]) -> Change | None:
-    value = change.expected if change.change == "missing" else change.actual
-    if change.change not in ("missing", "unexpected") or not isinstance(value, dict):
+    value = change.expected if change.change == ChangeType.MISSING else change.actual
+    if change.change not in (ChangeType.MISSING, ChangeType.UNEXPECTED) or not isinstance(value, dict):
         return None
     for kind in registry.privilege_owners(value.get("object_type", "")):
         owner = whole.get((kind, value.get("object", ""), change.change))

@@ -42,6 +42,7 @@ from pgdrift.rekey import TableMap
 from pgdrift.renames import Rename, match_columns, match_identical, match_tables
 from pgdrift.report import Change, MigrationStatus, Report, Side
 from pgdrift.severity import default_reason, default_severity
+from pgdrift.vocabulary import ChangeType
 
 Objects = Mapping[str, Mapping[str, Any]]
 
@@ -84,7 +85,7 @@ def _table_renames(expected: Objects, actual: Objects) -> list[Rename]:
 
 
 def _rename_change(rename: Rename) -> Change:
-    return Change(kind=rename.kind, change="renamed", object=rename.expected, expected=rename.expected,
+    return Change(kind=rename.kind, change=ChangeType.RENAMED, object=rename.expected, expected=rename.expected,
                   actual=rename.actual, table=rename.actual if rename.kind == "table" else None,
                   confidence=rename.confidence, detail={"evidence": rename.evidence})
 
@@ -149,15 +150,15 @@ def fold_column_renames(changes: list[Change], expected: Objects, actual: Object
     missing: dict[str, dict[str, Any]] = defaultdict(dict)
     unexpected: dict[str, dict[str, Any]] = defaultdict(dict)
     for change in changes:
-        if change.kind == "column" and change.change == "missing" and change.table:
+        if change.kind == "column" and change.change == ChangeType.MISSING and change.table:
             missing[change.table][change.object] = expected["column"][change.object]
-        elif change.kind == "column" and change.change == "unexpected" and change.table:
+        elif change.kind == "column" and change.change == ChangeType.UNEXPECTED and change.table:
             unexpected[change.table][change.object] = actual["column"][change.object]
     renames = [rename for table in sorted(missing.keys() & unexpected.keys())
                for rename in match_columns(missing[table], unexpected[table])]
     if not renames:
         return changes
-    gone = {("missing", r.expected) for r in renames} | {("unexpected", r.actual) for r in renames}
+    gone = {(ChangeType.MISSING, r.expected) for r in renames} | {(ChangeType.UNEXPECTED, r.actual) for r in renames}
     kept = [c for c in changes if not (c.kind == "column" and (c.change, c.object) in gone)]
     column_kind = BY_NAME["column"]
     for rename in renames:
@@ -190,8 +191,9 @@ def fold_identical_renames(changes: list[Change], expected: Objects, actual: Obj
     """Replace a missing + unexpected index/constraint/trigger pair that differs only by name."""
     pairs: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = defaultdict(lambda: ({}, {}))
     for change in changes:
-        if _renamed_when_identical(change.kind) and change.table and change.change in ("missing", "unexpected"):
-            side = 0 if change.change == "missing" else 1
+        whole = change.change in (ChangeType.MISSING, ChangeType.UNEXPECTED)
+        if _renamed_when_identical(change.kind) and change.table and whole:
+            side = 0 if change.change == ChangeType.MISSING else 1
             source = expected if side == 0 else actual
             pairs[(change.kind, change.table)][side][change.object] = source[change.kind][change.object]
     renames = []
@@ -201,7 +203,8 @@ def fold_identical_renames(changes: list[Change], expected: Objects, actual: Obj
             renames += [replace(rename, kind=kind_name) for rename in found]
     if not renames:
         return changes
-    gone = {(r.kind, "missing", r.expected) for r in renames} | {(r.kind, "unexpected", r.actual) for r in renames}
+    gone = ({(r.kind, ChangeType.MISSING, r.expected) for r in renames}
+            | {(r.kind, ChangeType.UNEXPECTED, r.actual) for r in renames})
     kept = [change for change in changes if (change.kind, change.change, change.object) not in gone]
     for rename in renames:
         obj = actual[rename.kind][rename.actual]

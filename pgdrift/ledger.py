@@ -24,6 +24,7 @@ from pgdrift.diff import diff_objects, fold_table_children, sort_changes
 from pgdrift.errors import ArtifactError, SnapshotFormatError
 from pgdrift.registry import BY_NAME
 from pgdrift.report import Change
+from pgdrift.vocabulary import VersionTableStatus
 
 LEDGER_FORMAT = "pgdrift-ledger"
 LEDGER_FORMAT_VERSION = 1
@@ -158,7 +159,7 @@ class Ledger:
             server_version=self.head_snapshot.meta.server_version,
             server_version_num=self.head_snapshot.meta.server_version_num,
             database=self.head_snapshot.meta.database,
-            alembic=model.AlembicState(status="present", revisions=self.resolve(revisions)),
+            alembic=model.AlembicState(status=VersionTableStatus.PRESENT, revisions=self.resolve(revisions)),
             source=f"{self.source}@{label}",
             schemas=self.head_snapshot.meta.schemas,
         )

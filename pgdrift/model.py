@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pgdrift.vocabulary import VersionTableStatus
+
 try:
     import orjson
 except ImportError:  # pragma: no cover - an optional speed-up
@@ -317,7 +319,7 @@ class Collation:
 class AlembicState:
     """What `alembic_version` said: present (with revisions), absent, or unreadable (with why)."""
 
-    status: str  # "present", "absent", "unreadable"
+    status: VersionTableStatus
     revisions: tuple[str, ...] = ()
     table: str | None = None
     detail: str | None = None

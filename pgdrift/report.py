@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from pgdrift.vocabulary import Cause, ChangeType, HazardKind, MigrationState, Severity
+
 REPORT_FORMAT_VERSION = 1
 
-CHANGE_TYPES = ("missing", "unexpected", "altered", "renamed")
-SEVERITIES = ("critical", "high", "medium", "low")
-SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
-CAUSES = ("pending_migration", "out_of_band")
+# The words as plain tuples, for config validation, schemas and metric names.
+CHANGE_TYPES: tuple[str, ...] = tuple(member.value for member in ChangeType)
+SEVERITIES: tuple[str, ...] = tuple(member.value for member in Severity)
+#: severity -> rank, 0 the most severe; keyed by the words, which members equal and hash like
+SEVERITY_RANK: dict[str, int] = {severity.value: rank for rank, severity in enumerate(Severity)}
+CAUSES: tuple[str, ...] = tuple(member.value for member in Cause)
 
 
 @dataclass(frozen=True)
@@ -56,16 +60,16 @@ class Change:
     values (missing: expected only; unexpected: actual only; renamed: both names)."""
 
     kind: str
-    change: str  # one of CHANGE_TYPES
+    change: ChangeType
     object: str  # qualified name, including the object's own name
     attribute: str | None = None
     expected: Any = None
     actual: Any = None
-    severity: str = "medium"
+    severity: Severity = Severity.MEDIUM
     reason: str = ""
     table: str | None = None  # the table the object belongs to, for grouping
     confidence: float | None = None  # rename candidates only
-    cause: str | None = None  # pending_migration | out_of_band (check/compare only)
+    cause: Cause | None = None  # check/compare only
     migration: str | None = None  # the revision that shaped the expected object, if any
     waiver: Waiver | None = None
     # e.g. folded children; read-only (see __post_init__), so build a new Change to change it
@@ -105,10 +109,10 @@ class Hazard:
     """Something that will go wrong when a pending migration is applied."""
 
     revision: str
-    type: str  # "conflict" (out-of-band change in the way) or "destructive" (loses data)
+    type: HazardKind
     object: str
     message: str
-    severity: str = "high"
+    severity: Severity = Severity.HIGH
 
 
 @dataclass(frozen=True)
@@ -126,8 +130,7 @@ class MigrationStatus:
 
     live_revisions: tuple[str, ...]
     head_revisions: tuple[str, ...]
-    # "at_head", "behind", "ahead_or_unknown", "no_version_table", "unreadable", "branched"
-    state: str
+    state: MigrationState
     detail: str | None = None
     live_date: str | None = None
     head_date: str | None = None
@@ -151,11 +154,11 @@ class Report:
         return tuple(change for change in self.changes if change.active)
 
     def counts_by_severity(self) -> dict[str, int]:
-        counts = Counter(change.severity for change in self.active_changes)
+        counts = Counter(change.severity.value for change in self.active_changes)
         return {severity: counts.get(severity, 0) for severity in SEVERITIES}
 
     @property
-    def highest_severity(self) -> str | None:
+    def highest_severity(self) -> Severity | None:
         present = [change.severity for change in self.active_changes]
         return min(present, key=SEVERITY_RANK.__getitem__) if present else None
 
@@ -166,5 +169,5 @@ class Report:
     @property
     def status(self) -> str:
         """"clean" or "drift" (what exit codes and alerts follow)."""
-        behind = self.migrations is not None and self.migrations.state != "at_head"
+        behind = self.migrations is not None and self.migrations.state != MigrationState.AT_HEAD
         return "drift" if self.has_drift or behind else "clean"

@@ -20,49 +20,50 @@ from typing import Any
 from pgdrift.registry import BY_NAME
 from pgdrift.report import Change
 from pgdrift.type_rules import widens
+from pgdrift.vocabulary import ChangeType, Severity
 
 #: Attributes of an altered object that are graded high whatever the kind.
 _HIGH_ATTRIBUTES = {"not_null", "validated", "enforced", "rls_enabled", "rls_forced", "unique",
                     "security_definer", "deferrable", "deferred", "check", "constraints",
                     "identity"}
 
-def default_severity(change: Change) -> str:
+def default_severity(change: Change) -> Severity:
     """The severity of a finding before any configured override."""
     if change.kind == "privilege" or change.attribute in ("comment", "partitions"):
-        return "low"
-    if change.change == "renamed":  # only tables and columns are named by queries
-        return "critical" if change.kind in ("table", "column") else "low"
-    if change.change == "missing":
+        return Severity.LOW
+    if change.change == ChangeType.RENAMED:  # only tables and columns are named by queries
+        return Severity.CRITICAL if change.kind in ("table", "column") else Severity.LOW
+    if change.change == ChangeType.MISSING:
         return _missing_severity(change)
-    if change.change == "unexpected":
-        return "medium"
+    if change.change == ChangeType.UNEXPECTED:
+        return Severity.MEDIUM
     return _altered_severity(change)
 
 
-def _missing_severity(change: Change) -> str:
+def _missing_severity(change: Change) -> Severity:
     if change.kind == "index":
-        return "high" if (change.expected or {}).get("unique") else "medium"
+        return Severity.HIGH if (change.expected or {}).get("unique") else Severity.MEDIUM
     if change.kind == "enum" and change.attribute == "labels":
-        return "high"
+        return Severity.HIGH
     kind = BY_NAME.get(change.kind)
-    return kind.missing_severity if kind else "high"
+    return kind.missing_severity if kind else Severity.HIGH
 
 
-def _altered_severity(change: Change) -> str:
+def _altered_severity(change: Change) -> Severity:
     if change.kind == "column" and change.attribute == "type":
         compatible = widens(str(change.expected), str(change.actual))
-        return "medium" if compatible else "critical"
+        return Severity.MEDIUM if compatible else Severity.CRITICAL
     if change.kind == "enum" and change.attribute == "labels":
         dropped = set(change.expected or ()) - set(change.actual or ())
-        return "high" if dropped else "medium"
+        return Severity.HIGH if dropped else Severity.MEDIUM
     if change.attribute in _HIGH_ATTRIBUTES:
-        return "high"
+        return Severity.HIGH
     if change.kind == "index" and change.attribute == "definition":
-        return "high" if "UNIQUE" in str(change.expected) else "medium"
+        return Severity.HIGH if "UNIQUE" in str(change.expected) else Severity.MEDIUM
     kind = BY_NAME.get(change.kind)
     if kind is not None and kind.behaviour and change.attribute not in ("comment", "options"):
-        return "high"
-    return "medium"
+        return Severity.HIGH
+    return Severity.MEDIUM
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,14 +138,14 @@ def _altered_reason(change: Change) -> str:
 
 def default_reason(change: Change) -> str:
     """One line a human understands: what is wrong and what breaks."""
-    if change.change == "missing":
+    if change.change == ChangeType.MISSING:
         return _missing_reason(change)
-    if change.change == "unexpected":
+    if change.change == ChangeType.UNEXPECTED:
         return _unexpected_reason(change)
-    if change.change == "renamed" and change.kind not in ("table", "column"):
+    if change.change == ChangeType.RENAMED and change.kind not in ("table", "column"):
         return (f"{_label(change)} {change.expected} exists as {change.actual} with an identical definition: "
                 f"harmless unless code or migrations refer to it by name")
-    if change.change == "renamed":
+    if change.change == ChangeType.RENAMED:
         confidence = f"{change.confidence:.2f}" if change.confidence is not None else "?"
         return (f"{_label(change)} {change.expected} seems to be renamed to {change.actual} "
                 f"(confidence {confidence}): code that uses the expected name will fail; "

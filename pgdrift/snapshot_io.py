@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from pgdrift import model
-from pgdrift.errors import SnapshotFormatError, SnapshotVersionError
+from pgdrift.errors import PgDriftError, SnapshotFormatError, SnapshotVersionError
 from pgdrift.registry import BY_NAME
+from pgdrift.vocabulary import VersionTableStatus, decode
 
 
 def to_document(snapshot: model.Snapshot, objects: bool = True) -> dict[str, Any]:
@@ -60,7 +61,9 @@ def from_document(document: Any, source: str = "snapshot") -> model.Snapshot:
             f"{model.FORMAT_VERSION})", "Re-take the snapshot with this version of pgdrift", version=version)
     try:
         meta_value = dict(document["meta"])
-        meta_value["alembic"] = model.from_json_value(model.AlembicState, meta_value["alembic"])
+        alembic = dict(meta_value["alembic"])
+        alembic["status"] = decode(VersionTableStatus, alembic.get("status"), "the alembic_version status")
+        meta_value["alembic"] = model.from_json_value(model.AlembicState, alembic)
         meta = model.from_json_value(model.SnapshotMeta, meta_value)
         objects = {}
         for kind_name, values in document["objects"].items():
@@ -68,7 +71,7 @@ def from_document(document: Any, source: str = "snapshot") -> model.Snapshot:
             if kind is None:
                 raise ValueError(f"unknown object kind {kind_name!r}")
             objects[kind_name] = model.ObjectTable.from_values(kind.model, values)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, PgDriftError) as error:
         raise SnapshotFormatError(f"reading {source}: corrupt snapshot: {error}") from None
     snapshot = model.Snapshot(meta=meta, objects=objects)
     expected = document.get("fingerprint")

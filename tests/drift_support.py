@@ -11,6 +11,7 @@ from typing import Any
 
 from pgdrift import model
 from pgdrift.registry import BY_NAME
+from pgdrift.vocabulary import VersionTableStatus
 
 
 @cache
@@ -34,7 +35,7 @@ def snapshot(tables: Mapping[str, Mapping[str, str]] | None = None, *, extra: It
     for obj in extra:
         add(objects, obj)
     meta = model.SnapshotMeta(captured_at="2026-02-02T20:30:00Z", server_version="16.4", server_version_num=160004,
-                              database="app", alembic=model.AlembicState("absent"))
+                              database="app", alembic=model.AlembicState(VersionTableStatus.ABSENT))
     return model.Snapshot(meta=meta, objects=objects)
 
 

@@ -20,6 +20,7 @@ from pgdrift.alerting import (
 )
 from pgdrift.errors import AuthenticationError, PgDriftError
 from pgdrift.report import Change, MigrationStatus, PendingMigration, Report, Side, Waiver
+from pgdrift.vocabulary import AlertStatus, Cause, ChangeType, MigrationState, Severity
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 A = "column|altered|public.providers.npi|type"
@@ -117,10 +118,12 @@ def _report(changes: tuple[Change, ...], migrations: MigrationStatus | None = No
 
 def test_alerting_findings_respect_min_severity_waivers_and_migration_state() -> None:
     waived = Waiver(pattern="public.x", reason="known", owner="ops", expires="2099-01-01")
-    changes = (Change(kind="table", change="unexpected", object="public.x", severity="high", waiver=waived),
-               Change(kind="index", change="missing", object="public.i", severity="low"),
-               Change(kind="column", change="altered", object="public.t.c", attribute="type", severity="critical"))
-    behind = MigrationStatus(live_revisions=("a1",), head_revisions=("b2",), state="behind")
+    changes = (Change(kind="table", change=ChangeType.UNEXPECTED, object="public.x", severity=Severity.HIGH,
+                      waiver=waived),
+               Change(kind="index", change=ChangeType.MISSING, object="public.i", severity=Severity.LOW),
+               Change(kind="column", change=ChangeType.ALTERED, object="public.t.c", attribute="type",
+                      severity=Severity.CRITICAL))
+    behind = MigrationStatus(live_revisions=("a1",), head_revisions=("b2",), state=MigrationState.BEHIND)
     findings = alerting_findings(_report(changes, behind), "medium")
     assert findings == {"column|altered|public.t.c|type": "critical", "migrations|behind||b2": "medium"}
     assert alerting_findings(_report(changes), "low") == {"column|altered|public.t.c|type": "critical",
@@ -128,10 +131,12 @@ def test_alerting_findings_respect_min_severity_waivers_and_migration_state() ->
 
 
 def test_notification_round_trips_and_caps_findings() -> None:
-    changes = tuple(Change(kind="table", change="unexpected", object=f"public.t{number}", severity="low")
+    changes = tuple(Change(kind="table", change=ChangeType.UNEXPECTED, object=f"public.t{number}",
+                           severity=Severity.LOW)
                     for number in range(MAX_NOTIFIED_FINDINGS + 50))
     pending = PendingMigration(revision="b2", date="2026-10-01T00:00:00", message="add npi")
-    migrations = MigrationStatus(live_revisions=("a1",), head_revisions=("b2",), state="behind", lag_days=3.5,
+    migrations = MigrationStatus(live_revisions=("a1",), head_revisions=("b2",), state=MigrationState.BEHIND,
+                                 lag_days=3.5,
                                  pending=(pending,))
     report = _report(changes, migrations)
     decision = decide(None, Outcome(alerting_findings(report)), "r1", T0)
@@ -155,6 +160,8 @@ def test_corrupt_state_and_notification_are_clear_errors() -> None:
         AlertState.from_json(b"{not json")
     with pytest.raises(PgDriftError, match="notification"):
         Notification.from_json('{"status": "drift"}')
+    with pytest.raises(PgDriftError, match="the status: 'drifted' is not one of drift, resolved, failed, reminder"):
+        Notification.from_json('{"status": "drifted", "target": "t", "run_id": "r", "time": "now"}')
 
 
 def test_sns_message_stays_under_the_size_limit_whatever_the_findings() -> None:
@@ -163,9 +170,10 @@ def test_sns_message_stays_under_the_size_limit_whatever_the_findings() -> None:
     from pgdrift.alerting import NotifiedFinding
     from pgdrift.aws.sns import MAX_MESSAGE_BYTES, message_body
 
-    huge = tuple(NotifiedFinding(severity="low", kind="table", change="unexpected", object=f"public.t{number}",
+    huge = tuple(NotifiedFinding(severity=Severity.LOW, kind="table", change=ChangeType.UNEXPECTED,
+                                 object=f"public.t{number}",
                                  reason="x" * 5000) for number in range(MAX_NOTIFIED_FINDINGS))
-    notification = replace(notify_failure(PgDriftError("boom"), "prod", "r1", T0.isoformat()), status="drift",
+    notification = replace(notify_failure(PgDriftError("boom"), "prod", "r1", T0.isoformat()), status=AlertStatus.DRIFT,
                            findings=huge, total_findings=len(huge))
     body = message_body(notification)
     assert len(body.encode("utf-8")) <= MAX_MESSAGE_BYTES
@@ -253,13 +261,14 @@ def test_a_state_file_from_before_pending_tracking_still_loads() -> None:
 
 
 def test_pending_explanations_name_the_migrations_behind_each_alerting_identity() -> None:
-    changes = (Change(kind="table", change="missing", object="public.sessions", severity="critical",
-                      cause="pending_migration", migration="r9"),
-               Change(kind="index", change="unexpected", object="public.hand_made_idx", severity="medium",
-                      cause="out_of_band"))
+    changes = (Change(kind="table", change=ChangeType.MISSING, object="public.sessions", severity=Severity.CRITICAL,
+                      cause=Cause.PENDING_MIGRATION, migration="r9"),
+               Change(kind="index", change=ChangeType.UNEXPECTED, object="public.hand_made_idx",
+                      severity=Severity.MEDIUM, cause=Cause.OUT_OF_BAND))
     pending = (PendingMigration(revision="r8", date=None, message="a"), PendingMigration(revision="r9", date=None,
                                                                                           message="b"))
-    behind = MigrationStatus(live_revisions=("r7",), head_revisions=("r9",), state="behind", pending=pending)
+    behind = MigrationStatus(live_revisions=("r7",), head_revisions=("r9",), state=MigrationState.BEHIND,
+                             pending=pending)
     report = _report(changes, behind)
     assert pending_explanations(report) == {"table|missing|public.sessions|": ("r9",),
                                             "migrations|behind||r9": ("r8", "r9")}

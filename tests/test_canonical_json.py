@@ -17,6 +17,7 @@ import pytest
 from pgdrift import model
 from pgdrift.catalog import parse_answer
 from pgdrift.registry import KINDS
+from pgdrift.vocabulary import VersionTableStatus
 
 MODELS = [kind.model for kind in KINDS] + [model.AlembicState]
 
@@ -100,7 +101,7 @@ def test_parse_answer_equals_json_loads() -> None:
 
 def _small_snapshot() -> model.Snapshot:
     meta = model.SnapshotMeta(captured_at="2026-01-01T00:00:00Z", server_version="18.0", server_version_num=180000,
-                              database="app", alembic=model.AlembicState(status="absent"))
+                              database="app", alembic=model.AlembicState(status=VersionTableStatus.ABSENT))
     objects: dict[str, dict[str, Any]] = {
         "table": {'public."Order"': model.Table(schema="public", name="Order", kind="table", persistence="permanent",
                                                  comment="héllo \u2028 \"quoted\"", row_estimate=12)},

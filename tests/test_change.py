@@ -10,10 +10,11 @@ import pytest
 from pgdrift.diff import fold_privileges, fold_table_children
 from pgdrift.render.json_report import change_to_json
 from pgdrift.report import Change
+from pgdrift.vocabulary import ChangeType
 
 
 def test_detail_is_read_only() -> None:
-    change = Change(kind="table", change="missing", object="public.t", detail={"children": {"column": 2}})
+    change = Change(kind="table", change=ChangeType.MISSING, object="public.t", detail={"children": {"column": 2}})
     with pytest.raises(TypeError):
         change.detail["children"] = {}  # type: ignore[index]
     with pytest.raises(TypeError):
@@ -24,9 +25,9 @@ def test_detail_is_read_only() -> None:
 
 def test_folding_leaves_its_input_alone() -> None:
     # Given a missing table with a column, and a grant on it
-    table = Change(kind="table", change="missing", object="public.t", table="public.t")
-    column = Change(kind="column", change="missing", object="public.t.a", table="public.t")
-    grant = Change(kind="privilege", change="missing", object="table public.t TO app",
+    table = Change(kind="table", change=ChangeType.MISSING, object="public.t", table="public.t")
+    column = Change(kind="column", change=ChangeType.MISSING, object="public.t.a", table="public.t")
+    grant = Change(kind="privilege", change=ChangeType.MISSING, object="table public.t TO app",
                    expected={"object_type": "table", "object": "public.t", "grantee": "app"})
     # When the children and the grant are folded into the table's finding
     folded = fold_privileges(fold_table_children([table, column, grant]))

@@ -15,6 +15,7 @@ from pgdrift.ledger import Ledger
 from pgdrift.render import render
 from pgdrift.report import Report
 from pgdrift.type_rules import narrows, widens
+from pgdrift.vocabulary import Cause, HazardKind
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
 from tests.support import TestServer, execute
@@ -110,9 +111,9 @@ def test_destructive_operations_of_pending_migrations(server: TestServer, linear
     hazards = {(h.type, h.object): h.message for p in status.pending for h in p.hazards}
     assert (
         "drops column total (numeric(12,2)) of public.orders"
-        in hazards[("destructive", "public.orders.total")]
+        in hazards[(HazardKind.DESTRUCTIVE, "public.orders.total")]
     )
-    rename = hazards[("destructive", "public.orders")]
+    rename = hazards[(HazardKind.DESTRUCTIVE, "public.orders")]
     assert "renames table public.orders to public.purchases" in rename and "500 rows" in rename
 
 
@@ -415,14 +416,14 @@ def test_partitions_a_pending_migration_drops_and_partitions_made_at_run_time(se
 
     # Then March's partition is explained by the pending migration that drops it...
     found = {(c.cause, c.attribute): c for c in report.changes if c.object == "public.events"}
-    pending = found[("pending_migration", "partitions")]
+    pending = found[(Cause.PENDING_MIGRATION, "partitions")]
     assert pending.migration == "p002"
     assert pending.detail["unexpected_partitions"] == ["public.events_2026_03"]
     assert pending.reason == ("table public.events still has partitions a pending migration drops "
                               "(public.events_2026_03)")
     # ...and May's, which no migration made, is one low out-of-band finding on events (its
     # migration is the one that made the expected partitions, as for any altered object)
-    run_time = found[("out_of_band", "partitions")]
+    run_time = found[(Cause.OUT_OF_BAND, "partitions")]
     assert run_time.migration == "p001" and run_time.severity == "low"
     assert run_time.detail["unexpected_partitions"] == ["public.events_2026_05"]
     assert "made at run time" in run_time.reason

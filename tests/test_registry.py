@@ -17,6 +17,7 @@ from pgdrift.drift import analyze, make_report
 from pgdrift.identity import qualify
 from pgdrift.render import render
 from pgdrift.snapshot_io import dumps_bytes, loads
+from pgdrift.vocabulary import Severity
 from tests.drift_support import report_schema
 from tests.support import TestServer
 
@@ -53,7 +54,7 @@ def statistic_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> registry.
     row = registry.Kind(
         name="statistic", model=Statistic, sql=str(sql),  # an absolute path joins as itself
         key_fields=("schema", "name"), join_key=qualify, table=lambda obj: qualify(obj.schema, obj.table),
-        missing_severity="medium", label="extended statistic", batch=(5, 99), behaviour=True,
+        missing_severity=Severity.MEDIUM, label="extended statistic", batch=(5, 99), behaviour=True,
         missing_consequence="the planner loses the estimates it gave")
     monkeypatch.setattr(registry, "KINDS", (*registry.KINDS, row))
     monkeypatch.setitem(registry.BY_NAME, "statistic", row)

@@ -15,6 +15,7 @@ from pgdrift.drift import analyze, make_report
 from pgdrift.errors import ConfigError, PgDriftError
 from pgdrift.render import FORMATS, render, report_to_json
 from pgdrift.report import Hazard, MigrationStatus, PendingMigration, Report
+from pgdrift.vocabulary import HazardKind, MigrationState
 from tests.drift_support import report_schema, snapshot
 
 NOW = datetime(2026, 2, 2, 20, 30, tzinfo=UTC)
@@ -45,9 +46,11 @@ def _migrations(report: Report) -> MigrationStatus:
     pending = (
         PendingMigration("20260115_0300", "2026-01-15T03:00:00Z", "add provider credentials", ()),
         PendingMigration("20260131_0000", "2026-01-31T00:00:00Z", "add blueshift provider fields", (payment,),
-                         (Hazard("20260131_0000", "destructive", "public.providers.legacy", "drops a column"),)),
+                         (Hazard("20260131_0000", HazardKind.DESTRUCTIVE, "public.providers.legacy",
+                                 "drops a column"),)),
     )
-    return MigrationStatus(live_revisions=("20260115_0200",), head_revisions=("20260131_0000",), state="behind",
+    return MigrationStatus(live_revisions=("20260115_0200",), head_revisions=("20260131_0000",),
+                           state=MigrationState.BEHIND,
                            live_date="2026-01-15T02:00:00Z", head_date="2026-01-31T00:00:00Z", lag_revisions=2,
                            lag_days=16.0, pending=pending)
 
@@ -165,3 +168,29 @@ def test_a_stored_json_report_reads_back_to_the_same_report(with_migrations: boo
         assert render(again, fmt) == render(report, fmt)
     with pytest.raises(PgDriftError, match="not a pgdrift JSON report"):
         report_from_json({"changes": []}, "s3://bucket/other.json")
+
+
+@pytest.mark.parametrize(("field", "word"), [("severity", "hihg"), ("change", "alterd"), ("cause", "out-of-band")])
+def test_a_stored_report_with_a_word_outside_the_vocabulary_is_a_clear_error(field: str, word: str) -> None:
+    from pgdrift.render.json_report import report_from_json
+
+    # Given a stored report whose first finding carries a misspelt severity, change or cause
+    stored = json.loads(json.dumps(report_to_json(_report())))
+    name = stored["changes"][0]["object"]
+    stored["changes"][0][field] = word
+    # When it is read back, Then the error names the report, the field, the object and the bad word
+    with pytest.raises(PgDriftError, match=rf"reading the report s3://b/r.json: the {field} of {re.escape(name)}: "
+                                           rf"'{word}' is not one of "):
+        report_from_json(stored, "s3://b/r.json")
+
+
+def test_a_stored_report_reads_back_as_members_of_the_vocabulary() -> None:
+    from pgdrift.render.json_report import report_from_json
+    from pgdrift.vocabulary import ChangeType, MigrationState, Severity
+
+    report = _report()
+    report = _report(_migrations(report))
+    again = report_from_json(json.loads(json.dumps(report_to_json(report))), "s3://b/r.json")
+    assert again.changes and all(type(change.severity) is Severity and type(change.change) is ChangeType
+                                 for change in again.changes)
+    assert again.migrations is not None and type(again.migrations.state) is MigrationState

@@ -11,12 +11,13 @@ import pytest
 from pgdrift import model, snapshot_io
 from pgdrift.cli import main
 from pgdrift.errors import SnapshotFormatError
+from pgdrift.vocabulary import VersionTableStatus
 from tests.support import TestServer
 
 
 def make_snapshot(comment: str | None = None, captured_at: str = "2026-02-02T20:30:00Z") -> model.Snapshot:
     meta = model.SnapshotMeta(captured_at=captured_at, server_version="18.4", server_version_num=180004,
-                              database="app", alembic=model.AlembicState(status="absent"))
+                              database="app", alembic=model.AlembicState(status=VersionTableStatus.ABSENT))
     table = model.Table(schema="public", name="providers", kind="table", persistence="permanent",
                         comment=comment, row_estimate=12)
     column = model.Column(schema="public", table="providers", name="npi", type="text", not_null=True, position=2)

@@ -43,6 +43,7 @@ from pgdrift.errors import CatalogError, PgDriftError
 from pgdrift.identity import matches_any, qualify
 from pgdrift.normalize import _privilege_names, body_hash, index_predicate, normalize_whitespace
 from pgdrift.registry import BY_NAME, Kind
+from pgdrift.vocabulary import VersionTableStatus
 
 # Re-exported: the normalisers live beside the registry, which names them (see pgdrift.normalize).
 __all__ = ["DEFAULT_EXCLUDE_OBJECTS", "DEFAULT_EXCLUDE_SCHEMAS", "CatalogSession", "ReadOptions",
@@ -243,7 +244,7 @@ def read_alembic_state(session: CatalogSession, namespace_oids: str,
     found = session.rows(_FIND_VERSION_TABLE, f"looking for {version_table}", name=name, schema=schema or None,
                          namespaces=namespace_oids)
     if not found:
-        return model.AlembicState(status="absent", table=version_table if schema else None)
+        return model.AlembicState(status=VersionTableStatus.ABSENT, table=version_table if schema else None)
     table = qualify(*found[0])
     # In a savepoint, rolled back either way: a missing grant must not abort the transaction, and
     # the rollback releases the AccessShareLock the SELECT took on the table, so the rest of the
@@ -255,9 +256,10 @@ def read_alembic_state(session: CatalogSession, namespace_oids: str,
     except Exception as error:
         session.rows("ROLLBACK TO SAVEPOINT pgdrift_alembic", "reading alembic_version")
         reason = translate_error(error, f"reading {table}", session.options)
-        return model.AlembicState(status="unreadable", table=table, detail=str(reason))
+        return model.AlembicState(status=VersionTableStatus.UNREADABLE, table=table, detail=str(reason))
     session.rows("ROLLBACK TO SAVEPOINT pgdrift_alembic", "reading alembic_version")
-    return model.AlembicState(status="present", table=table, revisions=tuple(str(row[0]) for row in rows))
+    return model.AlembicState(status=VersionTableStatus.PRESENT, table=table,
+                              revisions=tuple(str(row[0]) for row in rows))
 
 
 # The kinds' queries grouped into round trips, heaviest first (server time at 5,000 tables on

@@ -12,6 +12,7 @@ from typing import Any
 from pgdrift.errors import PgDriftError
 from pgdrift.render.summary import facts
 from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side, Waiver, plain
+from pgdrift.vocabulary import Cause, ChangeType, HazardKind, MigrationState, Severity, decode, decode_optional
 
 
 def change_to_json(change: Change) -> dict[str, Any]:
@@ -114,12 +115,21 @@ def render_json(report: Report) -> str:
 
 def _change_from_json(value: dict[str, Any]) -> Change:
     waiver = value.get("waiver")
-    return Change(kind=value["kind"], change=value["change"], object=value["object"],
-                  attribute=value.get("attribute"), expected=value.get("expected"), actual=value.get("actual"),
-                  severity=value.get("severity", "medium"), reason=value.get("reason", ""),
-                  table=value.get("table"), confidence=value.get("confidence"), cause=value.get("cause"),
+    name = value["object"]
+    return Change(kind=value["kind"], change=decode(ChangeType, value["change"], f"the change of {name}"),
+                  object=name, attribute=value.get("attribute"), expected=value.get("expected"),
+                  actual=value.get("actual"),
+                  severity=decode(Severity, value.get("severity", Severity.MEDIUM), f"the severity of {name}"),
+                  reason=value.get("reason", ""), table=value.get("table"), confidence=value.get("confidence"),
+                  cause=decode_optional(Cause, value.get("cause"), f"the cause of {name}"),
                   migration=value.get("migration"), waiver=Waiver(**waiver) if waiver else None,
                   detail=value.get("detail") or {})
+
+
+def _hazard_from_json(value: dict[str, Any]) -> Hazard:
+    what = f"the hazard of {value.get('revision')} on {value.get('object')}"
+    return Hazard(**{**value, "type": decode(HazardKind, value.get("type"), f"the type of {what}"),
+                     "severity": decode(Severity, value.get("severity", Severity.HIGH), f"the severity of {what}")})
 
 
 def _side_from_json(value: dict[str, Any]) -> Side:
@@ -135,11 +145,12 @@ def _migrations_from_json(document: dict[str, Any]) -> MigrationStatus | None:
         return None
     pending = tuple(PendingMigration(revision=item["revision"], date=item.get("date"), message=item["message"],
                                      changes=tuple(_change_from_json(change) for change in item.get("changes", ())),
-                                     hazards=tuple(Hazard(**hazard) for hazard in item.get("hazards", ())))
+                                     hazards=tuple(_hazard_from_json(hazard) for hazard in item.get("hazards", ())))
                     for item in document.get("pending_migrations", ()))
     lag = document.get("lag") or {}
     return MigrationStatus(live_revisions=tuple(status["live_revisions"]),
-                           head_revisions=tuple(status["head_revisions"]), state=status["state"],
+                           head_revisions=tuple(status["head_revisions"]),
+                           state=decode(MigrationState, status["state"], "the migration state"),
                            detail=status.get("detail"), live_date=status.get("live_date"),
                            head_date=status.get("head_date"), lag_revisions=lag.get("revisions"),
                            lag_days=lag.get("days"), pending=pending)
@@ -155,3 +166,6 @@ def report_from_json(document: dict[str, Any], source: str) -> Report:
     except (KeyError, TypeError, ValueError) as error:
         raise PgDriftError(f"reading the report {source}: {type(error).__name__}: {error}",
                            "The object is not a pgdrift JSON report") from None
+    except PgDriftError as error:  # a word outside the vocabulary (see pgdrift.vocabulary)
+        raise PgDriftError(f"reading the report {source}: {error}",
+                           "The object is not a pgdrift JSON report, or a newer pgdrift wrote it") from None

@@ -19,6 +19,7 @@ from pgdrift.render.summary import (
     waiver_note,
 )
 from pgdrift.report import Change, MigrationStatus, Report
+from pgdrift.vocabulary import ChangeType, MigrationState
 
 _ICONS = {"critical": "🚨", "high": "⚠️", "medium": "🔸", "low": "🔹"}
 
@@ -55,7 +56,7 @@ def _status(report: Report) -> str:
 
 def _executive_summary(report: Report, summary: Facts) -> list[str]:
     columns = [c for found in summary.columns_by_table.values() for c in found]
-    missing_columns = sum(1 for c in columns if c.change == "missing")
+    missing_columns = sum(1 for c in columns if c.change == ChangeType.MISSING)
     other_columns = len(columns) - missing_columns
     lines = ["## Executive Summary", "", "Compared with the expected schema, the actual database has:"]
     lines += [f"- **{_plural(len(summary.tables_missing), 'table')}** expected but missing",
@@ -80,7 +81,7 @@ def _date(value: str | None) -> str:
 def _migration_status(status: MigrationStatus) -> list[str]:
     lag = "—" if status.lag_revisions is None else _plural(status.lag_revisions, "migration")
     days = "—" if status.lag_days is None else f"{status.lag_days:g} days"
-    behind = status.state != "at_head"
+    behind = status.state != MigrationState.AT_HEAD
     rows = [["**Live (actual)**", code(", ".join(status.live_revisions) or None), _date(status.live_date),
              f"⚠️ **{cell(status.state)}**" if behind else "✅ at head"],
             ["**Head (expected)**", code(", ".join(status.head_revisions) or None), _date(status.head_date),
@@ -231,9 +232,9 @@ def _statistics(report: Report, summary: Facts) -> list[str]:
             ("Waived", str(summary.waived)), ("Expired waivers", str(summary.expired_waivers)),
             ("Tables missing in actual", f"{missing}{share}"),
             ("Tables not expected", str(len(summary.tables_unexpected))),
-            ("Columns missing", str(sum(1 for c in columns if c.change == "missing"))),
-            ("Columns not expected", str(sum(1 for c in columns if c.change == "unexpected"))),
-            ("Column attributes altered", str(sum(1 for c in columns if c.change == "altered"))),
+            ("Columns missing", str(sum(1 for c in columns if c.change == ChangeType.MISSING))),
+            ("Columns not expected", str(sum(1 for c in columns if c.change == ChangeType.UNEXPECTED))),
+            ("Column attributes altered", str(sum(1 for c in columns if c.change == ChangeType.ALTERED))),
             ("Rename candidates", str(len(summary.renames)))]
     status = report.migrations
     if status is not None:

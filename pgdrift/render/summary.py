@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pgdrift.registry import BY_NAME
 from pgdrift.report import SEVERITIES, Change, Report, Side
+from pgdrift.vocabulary import ChangeType
 
 SEVERITY_TITLES = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
 
@@ -40,7 +41,7 @@ def facts(report: Report) -> Facts:
     changes = report.changes
     columns: dict[str, list[Change]] = defaultdict(list)
     for change in changes:
-        if change.kind == "column" and change.change != "renamed":
+        if change.kind == "column" and change.change != ChangeType.RENAMED:
             columns[change.table or "?"].append(change)
     return Facts(
         active=len(report.active_changes),
@@ -51,11 +52,11 @@ def facts(report: Report) -> Facts:
         by_kind=dict(sorted(Counter(change.kind for change in changes).items())),
         tables_missing=_select(changes, "table", "missing"),
         tables_unexpected=_select(changes, "table", "unexpected"),
-        renames=tuple(change for change in changes if change.change == "renamed"),
+        renames=tuple(change for change in changes if change.change == ChangeType.RENAMED),
         columns_by_table={table: tuple(found) for table, found in sorted(columns.items())},
         others=tuple(change for change in changes
                      if change.kind not in ("table", "column") or
-                     (change.kind == "table" and change.change == "altered")),
+                     (change.kind == "table" and change.change == ChangeType.ALTERED)),
     )
 
 

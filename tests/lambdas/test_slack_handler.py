@@ -24,6 +24,7 @@ from moto import mock_aws
 from pgdrift.alerting import Notification, NotifiedFinding, NotifiedMigration
 from pgdrift.errors import ConfigError
 from pgdrift.render.slack import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT, render_slack
+from pgdrift.vocabulary import AlertStatus, ChangeType, MigrationState, Severity
 from tests.lambdas.conftest import FakeContext
 
 TOKEN = "T0000/B0000/XXXXsecretwebhooktokenXXXX"
@@ -84,13 +85,16 @@ def invoke(slack: Any, event: dict[str, Any]) -> Any:
     return slack.handler(event, FakeContext())
 
 
-def notification(findings: int = 3, status: str = "drift", object_name: str = "public.providers") -> Notification:
-    items = tuple(NotifiedFinding(severity="high" if number == 0 else "low", kind="column", change="unexpected",
+def notification(findings: int = 3, status: AlertStatus = AlertStatus.DRIFT,
+                 object_name: str = "public.providers") -> Notification:
+    items = tuple(NotifiedFinding(severity=Severity.HIGH if number == 0 else Severity.LOW, kind="column",
+                                  change=ChangeType.UNEXPECTED,
                                   object=f"{object_name}.col{number}", reason="added outside any migration",
                                   new=number == 0)
                   for number in range(findings))
     return Notification(status=status, target="prod", run_id="run-1", time="2026-11-24T01:00:00+00:00",
-                        severity="high", live_revisions=("a1b2",), head_revisions=("c3d4",), migration_state="behind",
+                        severity=Severity.HIGH, live_revisions=("a1b2",), head_revisions=("c3d4",),
+                        migration_state=MigrationState.BEHIND,
                         lag_days=12.5, counts={"critical": 0, "high": 1, "medium": 0, "low": findings - 1},
                         total_findings=findings, findings=items,
                         pending=(NotifiedMigration("c3d4", "2026-11-01T10:00:00", "add npi index"),),
@@ -134,7 +138,7 @@ def test_300_finding_drift_respects_block_limits(slack: Any, sink: Sink) -> None
 def test_huge_texts_are_cut_not_fatal() -> None:
     payload = render_slack(notification(300, object_name="public." + "x" * 5000))
     assert_within_slack_limits(payload)
-    failed = render_slack(Notification(status="failed", target="t" * 400, run_id="r", time="now",
+    failed = render_slack(Notification(status=AlertStatus.FAILED, target="t" * 400, run_id="r", time="now",
                                        reason="r" * 9000, remedy="do it"))
     assert_within_slack_limits(failed)
     assert failed["blocks"][0]["text"]["text"].startswith("Monitor failed · ttt")
