@@ -21,7 +21,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements-dev.txt -e .
-	$(BIN)/python -m pgdrift.embedded install $(PGDRIFT_POSTGRES)
+	$(BIN)/python -m pgdrift.migrations.embedded install $(PGDRIFT_POSTGRES)
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -29,7 +29,7 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 demo: $(STAMP)
-	$(BIN)/python -m pgdrift.demo
+	$(BIN)/python -m demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -51,7 +51,7 @@ e2e:
 	@test -x $(E2E_VENV)/bin/python || $(PYTHON) -m venv $(E2E_VENV)
 	$(E2E_VENV)/bin/python -m pip install -q --upgrade pip
 	$(E2E_VENV)/bin/python -m pip install -q -e . -r bench/e2e-requirements.txt
-	$(E2E_VENV)/bin/python -m pgdrift.embedded install 18
+	$(E2E_VENV)/bin/python -m pgdrift.migrations.embedded install 18
 	$(E2E_VENV)/bin/python -m bench.e2e_real_projects
 
 clean:

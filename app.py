@@ -1,6 +1,6 @@
 """CDK entry point: `cdk synth` / `cdk deploy` (cdk.json runs this), or `python app.py` with CDK_OUTDIR.
 
-The configuration comes from cdk.json context (see the README, 'Deploying to AWS'); a bad value stops the
+The configuration comes from cdk.json context (see docs/deploying.md); a bad value stops the
 synth with a message naming the key.
 """
 

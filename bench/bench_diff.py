@@ -20,11 +20,11 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.common import format_table, generate_schema_sql, load_schema, machine_summary, median, time_repeatedly
-from pgdrift.catalog import read_snapshot
-from pgdrift.connect import parse_dsn
-from pgdrift.diff import diff_snapshots
-from pgdrift.drift import analyze, make_report
-from pgdrift.embedded import EmbeddedServer, start_embedded
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import read_snapshot
+from pgdrift.compare.analyze import analyze, make_report
+from pgdrift.compare.diff import diff_snapshots
+from pgdrift.migrations.embedded import EmbeddedServer, start_embedded
 from pgdrift.render import FORMATS, render
 
 ANALYZE_TARGET_S = 0.5

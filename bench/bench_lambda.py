@@ -75,7 +75,7 @@ def asset_sizes() -> list[tuple[str, str, str]]:
 
 IMPORT_HANDLER = "import lambdas.monitor.handler"
 IMPORT_EAGER = ("import lambdas.monitor.handler, boto3, pgdrift.aws.s3, pgdrift.aws.sns, pgdrift.aws.secrets, "
-                "pgdrift.check, pgdrift.render, pgdrift.catalog, pg8000.native")
+                "pgdrift.migrations.check, pgdrift.render, pgdrift.catalog.reader, pg8000.native")
 
 
 def time_import(statement: str, tracing: bool) -> float:
@@ -155,7 +155,7 @@ def _free_port() -> int:
 def provision(endpoint: str, dsn: str, expected: bytes) -> dict[str, str]:
     import boto3
 
-    from pgdrift.connect import parse_dsn
+    from pgdrift.catalog.connect import parse_dsn
 
     clients: dict[str, Any] = {name: boto3.client(name, endpoint_url=endpoint)
                                for name in ("s3", "sns", "secretsmanager")}
@@ -174,10 +174,10 @@ def provision(endpoint: str, dsn: str, expected: bytes) -> dict[str, str]:
 def warm_run(tables: int, repeat: int) -> tuple[list[tuple[str, str, str]], dict[str, Any]]:
     from moto.server import ThreadedMotoServer
 
-    from pgdrift import snapshot_io
-    from pgdrift.catalog import read_snapshot
-    from pgdrift.connect import parse_dsn
-    from pgdrift.embedded import start_embedded
+    from pgdrift.catalog.connect import parse_dsn
+    from pgdrift.catalog.reader import read_snapshot
+    from pgdrift.migrations.embedded import start_embedded
+    from pgdrift.schema import snapshot_io
 
     aws_env = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
                "AWS_REGION": "us-east-1"}

@@ -26,15 +26,15 @@ import time
 from pathlib import Path
 
 from bench.common import format_table, machine_summary, median
-from pgdrift import ledger as ledger_module
-from pgdrift import snapshot_io
-from pgdrift.alembic_replay import ScratchDatabase, create_database, load_config, replay
-from pgdrift.catalog import CatalogSession, read_snapshot_from_session
-from pgdrift.check import check
-from pgdrift.connect import open_session, parse_dsn
-from pgdrift.drift import analyze
-from pgdrift.embedded import EmbeddedServer, start_embedded
+from pgdrift.catalog.connect import open_session, parse_dsn
+from pgdrift.catalog.reader import CatalogSession, read_snapshot_from_session
+from pgdrift.compare.analyze import analyze
+from pgdrift.migrations import ledger as ledger_module
+from pgdrift.migrations.check import check
+from pgdrift.migrations.embedded import EmbeddedServer, start_embedded
+from pgdrift.migrations.replay import ScratchDatabase, create_database, load_config, replay
 from pgdrift.render import render
+from pgdrift.schema import snapshot_io
 
 REVISIONS = 200
 

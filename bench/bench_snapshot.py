@@ -39,10 +39,10 @@ from typing import Any
 
 import pgdrift
 from bench.common import SIZES, format_table, generate_schema_sql, load_schema, machine_summary, median
-from pgdrift import snapshot_io
-from pgdrift.catalog import ReadOptions, SnapshotReader, read_snapshot
-from pgdrift.connect import parse_dsn
-from pgdrift.embedded import EmbeddedServer, start_embedded
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import ReadOptions, SnapshotReader, read_snapshot
+from pgdrift.migrations.embedded import EmbeddedServer, start_embedded
+from pgdrift.schema import snapshot_io
 
 MAX_ROUND_TRIPS = 25
 MAX_PEAK_MB = 300

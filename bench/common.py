@@ -19,7 +19,7 @@ use it:
 - `format_table(headers, rows) -> str`: a plain-text table for benchmark output.
 - `machine_summary() -> str`: CPU, cores and memory, for the figures in bench/README.md.
 
-Start a server with `pgdrift.embedded.start_embedded(18)` (a context manager).
+Start a server with `pgdrift.migrations.embedded.start_embedded(18)` (a context manager).
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pgdrift.connect import parse_dsn
-from pgdrift.embedded import EmbeddedServer
+from pgdrift.catalog.connect import parse_dsn
 from pgdrift.errors import PgDriftError
+from pgdrift.migrations.embedded import EmbeddedServer
 
 #: The schema sizes the issue asks the benchmarks to cover.
 SIZES = (100, 1000, 5000)

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import format_table, machine_summary
-from pgdrift.alembic_replay import create_database
-from pgdrift.embedded import EmbeddedServer, start_embedded
+from pgdrift.migrations.embedded import EmbeddedServer, start_embedded
+from pgdrift.migrations.replay import create_database
 from tests.support import connect
 
 

@@ -20,10 +20,10 @@ from infra.common import encrypted_queue, function_log_group, function_role
 from infra.config import Alerting, EmailSubscriber
 from infra.monitor import RUNTIME
 from pgdrift import contract
-from pgdrift.report import SEVERITIES
+from pgdrift.compare.findings import SEVERITIES
 
 SLACK_REQUIREMENTS = ROOT / "lambdas" / "slack_notifier" / "requirements.txt"
-SEVERITY_ATTRIBUTE = "severity"  # set by the monitor on every message (pgdrift.alerting)
+SEVERITY_ATTRIBUTE = "severity"  # set by the monitor on every message (pgdrift.notify.alerting)
 RESOLVED_SEVERITY = "none"  # "resolved" and clean messages
 
 

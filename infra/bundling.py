@@ -52,7 +52,7 @@ def lambda_code(scope: cdk.Stack, requirements: Path, extra_files: Mapping[str, 
     for name, source in extra.items():
         if not source.is_file():
             raise ConfigError(f"bundling the Lambda asset: {name} comes from {source}, which does not exist",
-                              "Download it first (README, 'Deploying to AWS: Prerequisites')")
+                              "Download it first (docs/deploying.md, 'Prerequisites')")
     return lambda_.Code.from_asset(
         str(requirements.parent),
         asset_hash_type=cdk.AssetHashType.CUSTOM,

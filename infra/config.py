@@ -19,14 +19,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from pgdrift import contract
+from pgdrift.catalog.grants import CONNECTIONS_PER_RUN, DEFAULT_CONNECTION_LIMIT
+from pgdrift.compare.findings import SEVERITIES
 from pgdrift.errors import ConfigError
-from pgdrift.grants import CONNECTIONS_PER_RUN, DEFAULT_CONNECTION_LIMIT
-from pgdrift.report import SEVERITIES
 from pgdrift.rules import TARGET_NAME, TargetSettings, first_problem, format_path
 
 CONTEXT_KEY = "pgdrift"
 CONTEXT_FILE_KEY = "pgdrift:config_file"
-REMEDY = "Fix the pgdrift configuration (cdk.json context or the file it names); see the README, 'Deploying to AWS'"
+REMEDY = "Fix the pgdrift configuration (cdk.json context or the file it names); see docs/deploying.md"
 
 ACCOUNT = re.compile(r"^\d{12}$")
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
@@ -504,7 +504,7 @@ def _check_targets(targets: tuple[Target, ...]) -> None:
             raise _error(f"targets[{index}].name", "duplicate target name", target.name)
         seen.add(target.name)
         if target.vpc_id != targets[0].vpc_id:
-            # One monitor function lives in one VPC; deploy one stack per VPC (README, 'Deploying to AWS').
+            # One monitor function lives in one VPC; deploy one stack per VPC (docs/deploying.md).
             raise _error(f"targets[{index}].vpc_id", f"all targets must share one VPC ({targets[0].vpc_id}); "
                          "deploy another stack for another VPC", target.vpc_id)
 

@@ -2,7 +2,7 @@
 
 CDK's BucketDeployment would give its upload function write access to the whole bucket. Here it
 gets its own role that may read exactly this asset object, write only under expected/, and log
-to its own encrypted log group. CI upload on merge remains the recommended path (README, 'Deploying to AWS').
+to its own encrypted log group. CI upload on merge remains the recommended path (docs/deploying.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The monitor Lambda: arm64 Python in private subnets, least-privilege role, DLQ, X-Ray, log retention.
 
 Its targets travel as the JSON in `PGDRIFT_TARGETS`: each target's `pgdrift.rules.TargetSettings`,
-the model the monitor parses them with. `pgdrift.settings.parse_settings` reads the rendered
+the model the monitor parses them with. `pgdrift.monitor.settings.parse_settings` reads the rendered
 environment back at synth time (the CA bundle and the 4 KB limit are checked only there).
 """
 
@@ -27,7 +27,7 @@ from infra.config import DeployConfig, Target
 from infra.network import MonitorNetwork
 from pgdrift import contract
 from pgdrift.errors import ConfigError
-from pgdrift.settings import parse_settings
+from pgdrift.monitor.settings import parse_settings
 
 MONITOR_REQUIREMENTS = ROOT / "lambdas" / "monitor" / "requirements.txt"
 CA_BUNDLE_NAME = "certs/rds-ca-bundle.pem"  # inside the asset, i.e. /var/task/certs/...
@@ -93,7 +93,7 @@ def _check_environment_size(environment: dict[str, str]) -> None:
             f"rendering the monitor's environment: {contract.ENV_TARGETS} makes it up to {size} bytes, over "
             f"Lambda's {LAMBDA_ENVIRONMENT_BYTES}-byte limit (about {per_target} bytes per target)",
             "Split the targets across stacks with distinct stack_name values "
-            "(README, 'Scale: one deployment, many databases')")
+            "(docs/deploying.md, 'Scale: one deployment, many databases')")
 
 
 def create_monitor(scope: Construct, config: DeployConfig, network: MonitorNetwork, key: kms.IKey,
@@ -113,7 +113,7 @@ def create_monitor(scope: Construct, config: DeployConfig, network: MonitorNetwo
         vpc=network.vpc, vpc_subnets=_subnets(network), security_groups=[network.security_group],
         role=role.for_function, log_group=log_group, tracing=lambda_.Tracing.ACTIVE,
         # A failed run alerts by itself and returns; the invocation fails only when the alert could
-        # not be published (pgdrift.monitor), and Lambda's retries then publish it. After that: the DLQ.
+        # not be published (pgdrift.monitor.run), and Lambda's retries then publish it. After that: the DLQ.
         dead_letter_queue=dead_letter_queue, retry_attempts=MONITOR_RETRY_ATTEMPTS,
         max_event_age=cdk.Duration.hours(1),
         environment=monitor_environment(config, bucket.bucket_name, topic.topic_arn),

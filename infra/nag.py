@@ -53,7 +53,7 @@ ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = (
     Acknowledgement("DataBucket", "HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled",
                     "Snapshots and reports are re-created by the next run from the databases and expected "
                     "artifacts come from CI; versioning plus retention protect the history. Cross-region "
-                    "replication is a per-organisation choice (README, 'Deploying to AWS')"),
+                    "replication is a per-organisation choice (docs/deploying.md)"),
     Acknowledgement("AccessLogBucket", "HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled",
                     "Server access logs of the data bucket only; versioned, and replicated by organisation-wide "
                     "log archiving if the organisation has it"),

@@ -1,6 +1,6 @@
 """CloudWatch alarms into the alert topic and a small dashboard per target.
 
-Metric names are the ones the monitor emits with Powertools (pgdrift.monitor: `Success`,
+Metric names are the ones the monitor emits with Powertools (pgdrift.monitor.run: `Success`,
 `Findings<Severity>`, `LagDays`, `SnapshotDurationMs`), in namespace `pgdrift`, with the
 dimensions Powertools adds (`service`) plus `target`.
 """
@@ -20,7 +20,7 @@ from constructs import Construct
 
 from infra.config import DeployConfig, Target
 from pgdrift import contract
-from pgdrift.report import SEVERITIES
+from pgdrift.compare.findings import SEVERITIES
 
 METRIC_SUCCESS = "Success"
 METRIC_LAG_DAYS = "LagDays"
@@ -58,7 +58,7 @@ def create_function_alarms(scope: Construct, label: str, function: lambda_.IFunc
            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
            alarm_description=f"pgdrift {label} function throttled: stagger the schedules, or raise its reserved "
-                             "concurrency (the monitor's only with the roles' connection_limit; see README)")
+                             "concurrency (the monitor's only with the roles' connection_limit; see docs/deploying.md)")
 
 
 def create_queue_alarms(scope: Construct, queues: Sequence[tuple[str, sqs.IQueue]], topic: sns.ITopic) -> None:
@@ -107,7 +107,7 @@ def create_state_store_alarm(scope: Construct, schedule_minutes: int, topic: sns
                   treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
                   alarm_description="pgdrift cannot use its bucket's alert state (state/): no drift or failure "
                                     "alerts are sent until it can. Check the bucket exists and the monitor's role "
-                                    "may read and write it (see the README, 'When things fail')")
+                                    "may read and write it (see docs/monitor.md, 'When things fail')")
 
 
 def create_dashboard(scope: Construct, config: DeployConfig, target: Target) -> cloudwatch.Dashboard:

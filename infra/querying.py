@@ -15,11 +15,11 @@ from constructs import Construct
 from infra.config import DeployConfig
 from infra.storage import PREFIX_ATHENA_RESULTS
 from pgdrift import contract
-from pgdrift.report import SEVERITIES
-from pgdrift.store import RunRecord
+from pgdrift.compare.findings import SEVERITIES
+from pgdrift.monitor.layout import RunRecord
 
 PROJECTION_START = "2024-01-01"
-# Hive types of the run record's fields (pgdrift.store.RunRecord); a new field without a type
+# Hive types of the run record's fields (pgdrift.monitor.layout.RunRecord); a new field without a type
 # here fails synth, so the table cannot silently miss a column.
 HIVE_TYPES = {
     "str": "string", "str | None": "string", "int": "bigint", "float | None": "double",
@@ -31,7 +31,7 @@ PARTITION_KEYS = ("target", "date")
 
 def run_record_columns() -> list[glue.CfnTable.ColumnProperty]:
     """The table's columns: every RunRecord field except the partition keys."""
-    # pgdrift.store uses postponed annotations, so each field's type is its source text.
+    # pgdrift.monitor.layout uses postponed annotations, so each field's type is its source text.
     return [glue.CfnTable.ColumnProperty(name=field.name, type=HIVE_TYPES[str(field.type)])
             for field in dataclasses.fields(RunRecord) if field.name not in PARTITION_KEYS]
 

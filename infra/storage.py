@@ -94,7 +94,7 @@ def create_data_bucket(scope: Construct, key: kms.IKey, log_bucket: s3.IBucket,
     """Snapshots, reports, run records, alert state and the expected artifacts.
 
     With `retention.object_lock_days`, every new object version is locked in governance mode for
-    that long (bucket-wide default retention; README, 'Audit retention with S3 Object Lock')."""
+    that long (bucket-wide default retention; docs/deploying.md, 'Audit retention with S3 Object Lock')."""
     lock_days = retention.object_lock_days
     return s3.Bucket(
         scope, "DataBucket",

@@ -12,7 +12,7 @@ MONITOR_HANDLER = "lambdas.monitor.handler.handler"
 SLACK_HANDLER = "lambdas.slack_notifier.handler.handler"
 
 # Environment variables of the monitor Lambda.
-ENV_TARGETS = "PGDRIFT_TARGETS"  # JSON list of target settings (see pgdrift.settings)
+ENV_TARGETS = "PGDRIFT_TARGETS"  # JSON list of target settings (see pgdrift.monitor.settings)
 ENV_BUCKET = "PGDRIFT_BUCKET"  # snapshot and report bucket name
 ENV_TOPIC_ARN = "PGDRIFT_TOPIC_ARN"  # alert topic
 ENV_REMINDER_HOURS = "PGDRIFT_REMINDER_HOURS"  # 0 = reminders off
@@ -32,7 +32,7 @@ METRIC_STATE_STORE_ERRORS = "StateStoreErrors"
 # not paged, while a broken schedule still alerts (issue 12).
 SCHEDULE_TRIGGER = "schedule"
 
-# S3 layout (documented in the README).
+# S3 layout (documented in docs/monitor.md, "S3 layout").
 PREFIX_SNAPSHOTS = "snapshots/"  # snapshots/<sha256>.json.gz, content-addressed
 PREFIX_RUNS = "runs/"  # runs/target=<t>/date=<YYYY-MM-DD>/<run_id>.json (JSON Lines, one record)
 PREFIX_REPORTS = "reports/"  # reports/target=<t>/date=<YYYY-MM-DD>/<run_id>.{json,md,html}

@@ -1,8 +1,8 @@
 """One validated model of the rules pgdrift reads wherever they come from (issue 14).
 
 Severity overrides, waivers and a monitored target's settings are parsed by these pydantic models
-whether they arrive as the drift config file (TOML, `pgdrift.config`), the monitor's
-`PGDRIFT_TARGETS` (JSON, `pgdrift.settings`) or the deploy config (cdk context, `infra.config`),
+whether they arrive as the drift config file (TOML, `pgdrift.compare.config`), the monitor's
+`PGDRIFT_TARGETS` (JSON, `pgdrift.monitor.settings`) or the deploy config (cdk context, `infra.config`),
 so a rule one of them accepts the others accept too. The models are frozen and forbid unknown keys.
 
 Every problem is phrased once, here ("expected one of ...", "is required"); `first_problem` turns
@@ -31,9 +31,9 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from pgdrift.model import DEFAULT_VERSION_TABLE, VERSION_TABLE_NAME
-from pgdrift.registry import BY_NAME
-from pgdrift.report import CHANGE_TYPES, SEVERITIES
+from pgdrift.compare.findings import CHANGE_TYPES, SEVERITIES
+from pgdrift.schema.kinds import BY_NAME
+from pgdrift.schema.model import DEFAULT_VERSION_TABLE, VERSION_TABLE_NAME
 
 TLS_MODES = ("verify-full", "verify-ca", "require")
 AUTH_METHODS = ("password", "iam")

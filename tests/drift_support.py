@@ -9,8 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pgdrift import model
-from pgdrift.registry import BY_NAME
+from pgdrift.schema import model
+from pgdrift.schema.kinds import BY_NAME
 from pgdrift.vocabulary import VersionTableStatus
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pgdrift.catalog import CatalogSession, read_snapshot_from_session
-from pgdrift.config import DriftConfig, read_config
-from pgdrift.connect import open_session, parse_dsn
-from pgdrift.model import Snapshot
-from pgdrift.report import Change
+from pgdrift.catalog.connect import open_session, parse_dsn
+from pgdrift.catalog.reader import CatalogSession, read_snapshot_from_session
+from pgdrift.compare.config import DriftConfig, read_config
+from pgdrift.compare.findings import Change
+from pgdrift.schema.model import Snapshot
 from tests.support import TestServer
 
 CASES_DIR = Path(__file__).parent / "cases"

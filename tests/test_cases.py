@@ -11,9 +11,9 @@ import json
 import jsonschema
 import pytest
 
-from pgdrift.drift import analyze, make_report
+from pgdrift.compare.analyze import analyze, make_report
+from pgdrift.compare.findings import SEVERITIES
 from pgdrift.render import report_to_json
-from pgdrift.report import SEVERITIES
 from tests.drift_support import report_schema
 from tests.golden import CASES, CASES_DIR, case_config, case_snapshot, golden_form
 from tests.support import TestServer

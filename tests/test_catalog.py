@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pgdrift import snapshot_io
-from pgdrift.catalog import ReadOptions, read_snapshot
-from pgdrift.connect import parse_dsn
-from pgdrift.model import Snapshot
-from pgdrift.registry import KINDS
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import ReadOptions, read_snapshot
+from pgdrift.schema import snapshot_io
+from pgdrift.schema.kinds import KINDS
+from pgdrift.schema.model import Snapshot
 from tests.support import TestServer, execute
 
 FIXTURE = "tests/fixtures/all_kinds.sql"
@@ -237,7 +237,7 @@ def test_alembic_version_absent_is_recorded(server: TestServer) -> None:
 
 
 def test_round_trips_do_not_grow_with_the_schema(server: TestServer) -> None:
-    from pgdrift.catalog import SnapshotReader
+    from pgdrift.catalog.reader import SnapshotReader
 
     def count(sql: str, jobs: int) -> int:
         with SnapshotReader(parse_dsn(server.create_database(sql)), ReadOptions(jobs=jobs)) as reader:

@@ -1,7 +1,7 @@
 """The snapshot is safe on production: read-only, bounded by timeouts, named, and it never waits
 behind DDL for longer than lock_timeout.
 
-What locks it takes (see the pgdrift.catalog docstring): PostgreSQL's deparsing functions
+What locks it takes (see the pgdrift.catalog.reader docstring): PostgreSQL's deparsing functions
 (pg_get_expr, pg_get_constraintdef, pg_get_indexdef, pg_get_triggerdef...) take AccessShareLock,
 the lock a plain SELECT takes, on the relation they describe and release it at once; only
 pg_get_viewdef and pg_get_ruledef keep it (on the tables each view or rule reads) until the
@@ -18,8 +18,8 @@ import time
 
 import pytest
 
-from pgdrift.catalog import CatalogSession, read_snapshot, read_snapshot_from_session
-from pgdrift.connect import open_session, parse_dsn
+from pgdrift.catalog.connect import open_session, parse_dsn
+from pgdrift.catalog.reader import CatalogSession, read_snapshot, read_snapshot_from_session
 from pgdrift.errors import CatalogError, QueryTimeout
 from tests.support import TestServer, connect
 

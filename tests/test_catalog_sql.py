@@ -11,8 +11,8 @@ from importlib import resources
 
 import pytest
 
-from pgdrift import registry
-from pgdrift.catalog import load_sql
+from pgdrift.catalog.reader import load_sql
+from pgdrift.schema import kinds as registry
 
 # The queries that are not a kind's: the schemas to read (the reader keeps their order in
 # the snapshot's meta.schemas), keyed by their name.

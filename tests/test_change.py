@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from pgdrift.diff import fold_privileges, fold_table_children
+from pgdrift.compare.diff import fold_privileges, fold_table_children
+from pgdrift.compare.findings import Change
 from pgdrift.render.json_report import change_to_json
-from pgdrift.report import Change
 from pgdrift.vocabulary import ChangeType
 
 

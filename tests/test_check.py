@@ -7,14 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from pgdrift import ledger as ledger_module
-from pgdrift.check import check
 from pgdrift.cli import main
+from pgdrift.compare.findings import Report
+from pgdrift.compare.type_rules import narrows, widens
 from pgdrift.errors import PermissionDenied, UnknownRevision
-from pgdrift.ledger import Ledger
+from pgdrift.migrations import ledger as ledger_module
+from pgdrift.migrations.check import check
+from pgdrift.migrations.ledger import Ledger
 from pgdrift.render import render
-from pgdrift.report import Report
-from pgdrift.type_rules import narrows, widens
 from pgdrift.vocabulary import Cause, HazardKind
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
@@ -322,7 +322,7 @@ def test_least_privileged_role_gives_the_same_result_as_superuser(server: TestSe
         server, "linear", "l002", sql="CREATE TABLE scratch_notes (id int); DROP INDEX ix_users_email;"
     )
     # The superuser reads first: the monitoring role's own grants are left out of its snapshots
-    # (pgdrift.catalog), so they must not exist yet when the superuser looks.
+    # (pgdrift.catalog.reader), so they must not exist yet when the superuser looks.
     as_superuser = check(snapshot(dsn), linear)
     monitor = _role(server, dsn, f"monitor_{dsn.split('/')[3].split('?')[0]}", select_version=True)
     as_monitor = check(snapshot(monitor), linear)

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from pgdrift import ledger as ledger_module
-from pgdrift.check import compare
 from pgdrift.cli import main
-from pgdrift.ledger import Ledger
-from pgdrift.report import Report
+from pgdrift.compare.findings import Report
+from pgdrift.migrations import ledger as ledger_module
+from pgdrift.migrations.check import compare
+from pgdrift.migrations.ledger import Ledger
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
 from tests.support import TestServer
@@ -125,8 +125,7 @@ def test_cli_compare(environments: dict[str, str], linear: Ledger, tmp_path, cap
 
 
 def test_cli_compare_needs_a_ledger(environments: dict[str, str], tmp_path, capsys) -> None:
-    from pgdrift import snapshot_io
-
+    from pgdrift.schema import snapshot_io
     plain = tmp_path / "snapshot.json"
     snapshot_io.write_file(snapshot(environments["dev_clean"]), plain)
     assert (

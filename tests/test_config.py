@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pgdrift.config import DriftConfig, parse_config, read_config
-from pgdrift.drift import analyze, make_report
+from pgdrift.compare.analyze import analyze, make_report
+from pgdrift.compare.config import DriftConfig, parse_config, read_config
+from pgdrift.compare.findings import Change
 from pgdrift.errors import ConfigError
-from pgdrift.report import Change
 from tests.drift_support import snapshot
 
 EXPECTED = snapshot({"payment_methods": {"id": "integer", "brand": "character varying(20)"},

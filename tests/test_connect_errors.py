@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from pgdrift.catalog.connect import parse_dsn
 from pgdrift.cli import main
-from pgdrift.connect import parse_dsn
 from pgdrift.errors import ConfigError
 from tests.support import TestServer, execute
 

@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 from moto import mock_aws
 
-from pgdrift import snapshot_io
-from pgdrift.catalog import read_snapshot
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import read_snapshot
 from pgdrift.cli import main
-from pgdrift.connect import parse_dsn
+from pgdrift.schema import snapshot_io
 from tests.drift_support import report_schema
 from tests.support import TestServer
 
@@ -144,7 +144,7 @@ def test_a_command_imports_only_its_own_module() -> None:
 
     probe = ("import sys\nfrom pgdrift.cli import main\n"
              "try:\n    main(['snapshot', '--help'])\nexcept SystemExit:\n    pass\n"
-             "print(sorted(m for m in ('pgdrift.ledger', 'pgdrift.cli.check_cmd', 'alembic', 'boto3', "
+             "print(sorted(m for m in ('pgdrift.migrations.ledger', 'pgdrift.cli.check_cmd', 'alembic', 'boto3', "
              "'sqlalchemy', 'pgdrift.cli.snapshot_cmd') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert "--jobs" in result.stdout  # the snapshot command's own help

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pgdrift.check import check, compare
-from pgdrift.demo import PRODUCTION_REVISION, DemoEnvironment, answers, prepare_demo, run_cli
-from pgdrift.report import Report
+from demo.scenario import PRODUCTION_REVISION, DemoEnvironment, answers, prepare_demo, run_cli
+from pgdrift.compare.findings import Report
+from pgdrift.migrations.check import check, compare
 from tests.alembic_projects.support import snapshot
 from tests.conftest import _get_server
 from tests.support import TestServer
@@ -168,7 +168,7 @@ def test_the_example_is_a_plain_alembic_project() -> None:
 
 
 def test_the_monitor_demo_alerts_by_email_and_slack_once(demo: DemoEnvironment) -> None:
-    from pgdrift.demo_monitor import run_monitor_demo
+    from demo.monitor import run_monitor_demo
 
     lines: list[str] = []
     code = run_monitor_demo(demo.production_dsn, demo.ledger_path.read_bytes(), lines.append)

@@ -15,9 +15,9 @@ from typing import Any
 import pg8000.native
 import pytest
 
+from pgdrift.catalog.grants import render_grant_sql
 from pgdrift.cli import main
 from pgdrift.errors import ConfigError
-from pgdrift.grants import render_grant_sql
 from tests.support import TestServer
 
 ROLE_SETTINGS = ["default_transaction_read_only=on", "statement_timeout=60s"]

@@ -12,12 +12,12 @@ import pytest
 from moto import mock_aws
 
 from pgdrift.aws.s3 import S3Store
-from pgdrift.catalog import read_snapshot
-from pgdrift.check import check
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import read_snapshot
 from pgdrift.cli import main
-from pgdrift.connect import parse_dsn
-from pgdrift.monitor import RunContext, store_reports, store_snapshot, write_record
-from pgdrift.store import RunRecord
+from pgdrift.migrations.check import check
+from pgdrift.monitor.layout import RunRecord
+from pgdrift.monitor.run import RunContext, store_reports, store_snapshot, write_record
 from tests.conftest import _get_server
 from tests.support import TestServer, execute
 

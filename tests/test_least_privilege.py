@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from pgdrift.catalog import ReadOptions, read_snapshot
-from pgdrift.connect import parse_dsn
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.grants import render_grant_sql
+from pgdrift.catalog.reader import ReadOptions, read_snapshot
 from pgdrift.errors import PermissionDenied
-from pgdrift.grants import render_grant_sql
-from pgdrift.model import Snapshot
+from pgdrift.schema.model import Snapshot
 from tests.support import TestServer, execute
 from tests.test_catalog import all_kinds
 

@@ -9,12 +9,12 @@ from dataclasses import replace
 
 import pytest
 
-from pgdrift import ledger as ledger_module
-from pgdrift import snapshot_io
-from pgdrift.alembic_replay import MigrationFailed, ReplaySettings, replay
 from pgdrift.cli import main
 from pgdrift.errors import ArtifactError, ConfigError
-from pgdrift.ledger import Ledger, load_ledger
+from pgdrift.migrations import ledger as ledger_module
+from pgdrift.migrations.ledger import Ledger, load_ledger
+from pgdrift.migrations.replay import MigrationFailed, ReplaySettings, replay
+from pgdrift.schema import snapshot_io
 from tests.alembic_projects.support import build, ini, migrated, scratch, snapshot
 from tests.conftest import _get_server
 from tests.support import TestServer, connect
@@ -50,7 +50,7 @@ def _step_through(
     """Upgrade one database step by step with Alembic; at each step the ledger must agree."""
     from alembic import command
 
-    from pgdrift.alembic_replay import load_config
+    from pgdrift.migrations.replay import load_config
     from tests.alembic_projects.support import fresh_name
 
     assert server.embedded is not None
@@ -198,7 +198,7 @@ def test_a_role_production_has_is_created_on_the_scratch_server_when_named(serve
 
 
 def test_a_missing_extension_control_file_is_read_as_a_missing_extension() -> None:
-    from pgdrift.alembic_replay import _failed_migration_remedy
+    from pgdrift.migrations.replay import _failed_migration_remedy
 
     text = 'could not open extension control file "/usr/share/postgresql/18/extension/citext.control": No such file'
     assert _failed_migration_remedy(text, embedded=False).startswith("Install citext on the scratch server")
@@ -235,7 +235,7 @@ def test_missing_alembic_ini_is_a_clear_error(tmp_path) -> None:
 
 
 def scratch_placeholder():
-    from pgdrift.alembic_replay import ScratchDatabase
+    from pgdrift.migrations.replay import ScratchDatabase
 
     return ScratchDatabase("postgresql://nobody@/none?host=/nonexistent", "postgresql+pg8000://nobody@/none")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pgdrift.catalog import (
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import (
     _privilege_names,
     body_hash,
     build_objects,
@@ -13,10 +14,9 @@ from pgdrift.catalog import (
     normalize_whitespace,
     read_snapshot,
 )
-from pgdrift.catalog.deparsed import unqualify
-from pgdrift.connect import parse_dsn
 from pgdrift.errors import CatalogError
-from pgdrift.registry import BY_NAME
+from pgdrift.schema.kinds import BY_NAME
+from pgdrift.schema.normalize import unqualify
 from tests.support import TestServer, connect
 
 

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from pgdrift import model, snapshot_io
-from pgdrift.registry import KINDS
+from pgdrift.schema import model, snapshot_io
+from pgdrift.schema.kinds import KINDS
 from tests.support import TestServer
 from tests.test_catalog import all_kinds
 

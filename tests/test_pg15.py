@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from bench.common import generate_schema_sql
-from pgdrift.catalog import ReadOptions, normalize_whitespace, read_snapshot
-from pgdrift.connect import parse_dsn
-from pgdrift.drift import analyze
-from pgdrift.embedded import start_embedded
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import ReadOptions, normalize_whitespace, read_snapshot
+from pgdrift.compare.analyze import analyze
+from pgdrift.migrations.embedded import start_embedded
 from tests.support import TestServer, connect
 from tests.test_least_privilege import PASSWORD, create_monitor_role, without_monitor_grants
 

@@ -10,10 +10,10 @@ from dataclasses import replace
 
 import pytest
 
-from pgdrift import snapshot_io
-from pgdrift.catalog import ReadOptions, SnapshotReader, batches, read_snapshot
-from pgdrift.connect import parse_dsn
-from pgdrift.registry import KINDS
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import ReadOptions, SnapshotReader, batches, read_snapshot
+from pgdrift.schema import snapshot_io
+from pgdrift.schema.kinds import KINDS
 from tests.support import TestServer, connect, execute
 from tests.test_catalog import all_kinds
 
@@ -53,11 +53,11 @@ def test_a_role_limited_to_one_connection_still_gets_its_snapshot(server: TestSe
     # Listen on the module's logger itself: the Lambda tests' Powertools logger ("pgdrift") stops
     # propagation to the root logger, where caplog listens, and the Alembic projects' env.py
     # (logging.config.fileConfig) disables the loggers that exist when it runs.
-    logger = logging.getLogger("pgdrift.catalog")
+    logger = logging.getLogger("pgdrift.catalog.reader")
     logger.addHandler(caplog.handler)
     was_disabled, logger.disabled = logger.disabled, False
     try:
-        with caplog.at_level(logging.INFO, logger="pgdrift.catalog"), SnapshotReader(options, TWO) as reader:
+        with caplog.at_level(logging.INFO, logger="pgdrift.catalog.reader"), SnapshotReader(options, TWO) as reader:
             snapshot = reader.read()
             # The read does not wait for a connection still being opened; the test does.
             for thread in threading.enumerate():
@@ -117,7 +117,7 @@ def test_messages_name_kinds_in_plain_english() -> None:
 
 def test_a_server_that_cannot_export_its_snapshot_is_read_over_one_connection(
         server: TestServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pgdrift.catalog as catalog
+    import pgdrift.catalog.reader as catalog
 
     dsn = server.create_database("CREATE TABLE t (id int PRIMARY KEY);")
     real = catalog._read_server
@@ -139,7 +139,7 @@ def test_a_server_that_cannot_export_its_snapshot_is_read_over_one_connection(
 
 def test_the_lambdas_time_budget_cuts_every_connection_of_a_stuck_read(server: TestServer) -> None:
     from pgdrift.errors import QueryTimeout
-    from pgdrift.monitor import read_within
+    from pgdrift.monitor.run import read_within
 
     dsn = server.create_database("CREATE TABLE accounts (id int PRIMARY KEY); "
                                  "CREATE VIEW account_ids AS SELECT id FROM accounts;")

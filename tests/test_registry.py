@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from pgdrift import registry
-from pgdrift.catalog import batches, read_snapshot
-from pgdrift.connect import parse_dsn
-from pgdrift.drift import analyze, make_report
-from pgdrift.identity import qualify
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import batches, read_snapshot
+from pgdrift.compare.analyze import analyze, make_report
 from pgdrift.render import render
-from pgdrift.snapshot_io import dumps_bytes, loads
+from pgdrift.schema import kinds as registry
+from pgdrift.schema.identity import qualify
+from pgdrift.schema.snapshot_io import dumps_bytes, loads
 from pgdrift.vocabulary import Severity
 from tests.drift_support import report_schema
 from tests.support import TestServer

@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from pgdrift import model
-from pgdrift.config import DriftConfig
-from pgdrift.drift import analyze
-from pgdrift.renames import MAX_CANDIDATES, _candidates, match_tables, name_similarity, table_profiles
+from pgdrift.compare.analyze import analyze
+from pgdrift.compare.config import DriftConfig
+from pgdrift.compare.renames import MAX_CANDIDATES, _candidates, match_tables, name_similarity, table_profiles
+from pgdrift.schema import model
 from tests.drift_support import snapshot
 
 SESSION = {"id": "bigint", "user_id": "bigint", "token": "text", "expires_at": "timestamp with time zone"}

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime
 import jsonschema
 import pytest
 
-from pgdrift import model
-from pgdrift.config import DriftConfig, parse_config
-from pgdrift.drift import analyze, make_report
+from pgdrift.compare.analyze import analyze, make_report
+from pgdrift.compare.config import DriftConfig, parse_config
+from pgdrift.compare.findings import Hazard, MigrationStatus, PendingMigration, Report
 from pgdrift.errors import ConfigError, PgDriftError
 from pgdrift.render import FORMATS, render, report_to_json
-from pgdrift.report import Hazard, MigrationStatus, PendingMigration, Report
+from pgdrift.schema import model
 from pgdrift.vocabulary import HazardKind, MigrationState
 from tests.drift_support import report_schema, snapshot
 

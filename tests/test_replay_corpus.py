@@ -13,11 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from pgdrift import ledger as ledger_module
-from pgdrift.alembic_replay import FailureKind, ReplayFailed, ReplaySettings, build_expected, classify_failure, replay
 from pgdrift.cli import main
-from pgdrift.embedded import contrib_binaries
-from pgdrift.replay_guard import with_driver
+from pgdrift.migrations import ledger as ledger_module
+from pgdrift.migrations.embedded import contrib_binaries
+from pgdrift.migrations.replay import (
+    FailureKind,
+    ReplayFailed,
+    ReplaySettings,
+    build_expected,
+    classify_failure,
+    replay,
+)
+from pgdrift.migrations.replay_guard import with_driver
 from tests.alembic_projects.support import PROJECTS, fresh_name, scratch
 from tests.conftest import _get_server
 from tests.support import TestServer
@@ -144,7 +151,7 @@ def test_a_bootstrap_sql_file_gives_the_same_start(server: TestServer, monkeypat
     ids=["extension", "url-variable", "import", "later-undefined-table"],
 )
 def test_classification_of_reported_failures(facts: dict[str, object], kind: FailureKind) -> None:
-    from pgdrift.alembic_replay import FailureContext
+    from pgdrift.migrations.replay import FailureContext
 
     # A later revision that refers to a table an earlier one created is the migration's fault
     context = FailureContext("r2", first=False, embedded=False, known_relations=frozenset({"users"}))
@@ -152,7 +159,7 @@ def test_classification_of_reported_failures(facts: dict[str, object], kind: Fai
 
 
 @pytest.mark.skipif(contrib_binaries(18) is None, reason="`make` installs PostgreSQL 18 with contrib "
-                    "(python -m pgdrift.embedded install 18)")
+                    "(python -m pgdrift.migrations.embedded install 18)")
 def test_the_embedded_default_has_the_contrib_extensions_rds_offers() -> None:
     built, _ = build_expected(PROJECTS / "extensions" / "alembic.ini")
     assert {"pg_trgm", "citext", "hstore", "pgcrypto", "btree_gist"} <= set(built.head_snapshot.of_kind("extension"))
@@ -165,7 +172,7 @@ def test_the_embedded_server_runs_the_major_version_asked_for() -> None:
 
 
 def test_a_missing_uuid_ossp_library_names_the_os_package() -> None:
-    from pgdrift.alembic_replay import _failed_migration_remedy
+    from pgdrift.migrations.replay import _failed_migration_remedy
 
     text = ('could not load library "/x/lib/postgresql/uuid-ossp.so": libossp-uuid.so.16: cannot open shared '
             'object file')

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pgdrift.alembic_replay import FailureKind, ReplayFailed, ReplaySettings, replay
 from pgdrift.cli import main
 from pgdrift.errors import ConfigError
+from pgdrift.migrations.replay import FailureKind, ReplayFailed, ReplaySettings, replay
 from tests.alembic_projects.support import PROJECTS, fresh_name, ini, scratch
 from tests.conftest import _get_server
 from tests.support import TestServer, connect

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pgdrift import model, snapshot_io
 from pgdrift.cli import main
 from pgdrift.errors import SnapshotFormatError
+from pgdrift.schema import model, snapshot_io
 from pgdrift.vocabulary import VersionTableStatus
 from tests.support import TestServer
 

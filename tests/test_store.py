@@ -1,4 +1,4 @@
-"""The S3 layout (pgdrift.store) and the S3 store adapter (pgdrift.aws.s3) on moto.
+"""The S3 layout (pgdrift.monitor.layout) and the S3 store adapter (pgdrift.aws.s3) on moto.
 
 Covers idempotent content-addressed writes and the alert-state compare-and-swap: two concurrent
 runs race on the state, exactly one wins, the loser re-reads and does not alert again.
@@ -14,12 +14,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from pgdrift.alerting import AlertState, Outcome
 from pgdrift.aws.s3 import S3Store
 from pgdrift.errors import PgDriftError, SnapshotFormatError
-from pgdrift.monitor import RunContext, commit_decision
-from pgdrift.settings import Target, Tls
-from pgdrift.store import (
+from pgdrift.monitor.layout import (
     RunRecord,
     console_url,
     date_of_runs_key,
@@ -30,6 +27,9 @@ from pgdrift.store import (
     snapshot_key,
     state_key,
 )
+from pgdrift.monitor.run import RunContext, commit_decision
+from pgdrift.monitor.settings import Target, Tls
+from pgdrift.notify.alerting import AlertState, Outcome
 
 MOMENT = datetime(2026, 11, 24, 1, 2, 3, tzinfo=UTC)
 DIGEST = "ab" * 32

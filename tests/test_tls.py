@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pgdrift.catalog import read_snapshot
-from pgdrift.connect import parse_dsn
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import read_snapshot
 from pgdrift.errors import ConnectError
 from tests.support import TestServer, execute
 from tests.tls_proxy import Certificates, make_certificates, tls_proxy
@@ -93,8 +93,8 @@ def test_a_missing_ca_bundle_file_is_a_clear_error(tls_target: tuple[int, str, C
 
 
 def test_the_monitor_defaults_to_verify_full_against_the_ca_bundle(tls_target: tuple[int, str, Certificates]) -> None:
-    from pgdrift.monitor import connect_options
-    from pgdrift.settings import DbCredentials, parse_target
+    from pgdrift.monitor.run import connect_options
+    from pgdrift.monitor.settings import DbCredentials, parse_target
 
     port, database, certificates = tls_target
     # Given a target with no TLS settings and the stack's CA bundle (PGDRIFT_CA_BUNDLE)

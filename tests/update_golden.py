@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from pgdrift.drift import analyze
+from pgdrift.compare.analyze import analyze
 from tests.golden import CASES, CASES_DIR, case_config, case_snapshot, golden_form
 from tests.support import start_test_server
 

@@ -1,7 +1,7 @@
-"""Monitor Lambda entry point: build the runtime once, run `pgdrift.invocation.invoke`, log, emit metrics.
+"""Monitor Lambda entry point: build the runtime once, run `pgdrift.monitor.invocation.invoke`, log, emit metrics.
 
 Events: a schedule's `{"target": "prod", "trigger": "schedule"}`, or on demand
-`{"target": "prod", "mode": "check" | "snapshot", "notify": true | false}` (see pgdrift.invocation).
+`{"target": "prod", "mode": "check" | "snapshot", "notify": true | false}` (see pgdrift.monitor.invocation).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 from pgdrift import contract
 from pgdrift.errors import bounded
-from pgdrift.invocation import Runtime, invoke, requested_target
-from pgdrift.monitor import RunContext, RunResult
-from pgdrift.settings import parse_settings
+from pgdrift.monitor.invocation import Runtime, invoke, requested_target
+from pgdrift.monitor.run import RunContext, RunResult
+from pgdrift.monitor.settings import parse_settings
 
 logger = Logger(service=contract.SERVICE_NAME)
 # Tracer loads the X-Ray SDK (and botocore) at once; skip it entirely when tracing is off.

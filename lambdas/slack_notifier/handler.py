@@ -21,11 +21,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
-from pgdrift.alerting import Notification
 from pgdrift.contract import ENV_SLACK_SECRET_ARN, SERVICE_NAME
 from pgdrift.errors import ConfigError, PgDriftError
+from pgdrift.notify.alerting import Notification
+from pgdrift.notify.webhook import checked_webhook_url
 from pgdrift.render.slack import render_slack
-from pgdrift.webhook import checked_webhook_url
 
 logger = Logger(service=f"{SERVICE_NAME}-slack")
 # slack-sdk logs the full webhook URL (a credential) at DEBUG and INFO: keep only its warnings.

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pgdrift.alerting import AlertState
 from pgdrift.errors import PgDriftError
-from pgdrift.store import state_key
+from pgdrift.monitor.layout import state_key
+from pgdrift.notify.alerting import AlertState
 
 _CONFLICT_CODES = ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
 _MISSING_CODES = ("NoSuchKey", "404", "NotFound")

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from pgdrift.errors import ConfigError, PgDriftError
-from pgdrift.settings import DbCredentials, Target, parse_db_secret
+from pgdrift.monitor.settings import DbCredentials, Target, parse_db_secret
 
 #: Seconds a fetched secret is reused by a warm container (rotation is picked up after this).
 SECRET_MAX_AGE = 300

@@ -12,8 +12,8 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from pgdrift.alerting import Notification
 from pgdrift.errors import PgDriftError
+from pgdrift.notify.alerting import Notification
 from pgdrift.render.email import render_email, subject
 
 

@@ -9,14 +9,14 @@ import argparse
 from pathlib import Path
 
 from pgdrift import render
-from pgdrift.catalog import read_snapshot
-from pgdrift.check import check
+from pgdrift.catalog.reader import read_snapshot
 from pgdrift.cli import EXIT_DRIFT, EXIT_OK
 from pgdrift.cli.common import add_read_arguments, check_output, connect_options, read_options, write_output
+from pgdrift.compare.findings import Report
 from pgdrift.errors import ArtifactError
-from pgdrift.ledger import Ledger, load_expected
-from pgdrift.model import Snapshot
-from pgdrift.report import Report
+from pgdrift.migrations.check import check
+from pgdrift.migrations.ledger import Ledger, load_expected
+from pgdrift.schema.model import Snapshot
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -50,7 +50,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 def read_location(location: str) -> bytes:
     """The bytes of a local file or an s3:// object."""
     if location.startswith("s3://"):
-        from pgdrift.sources import read_s3
+        from pgdrift.cli.sources import read_s3
 
         return read_s3(location)
     try:
@@ -65,7 +65,7 @@ def read_location(location: str) -> bytes:
 def load_config(path: str | None) -> object | None:
     if not path:
         return None
-    from pgdrift.config import read_config
+    from pgdrift.compare.config import read_config
 
     return read_config(path)
 

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from pgdrift.catalog import DEFAULT_EXCLUDE_OBJECTS, DEFAULT_EXCLUDE_SCHEMAS, ReadOptions
-from pgdrift.connect import ConnectOptions, parse_dsn
+from pgdrift.catalog.connect import ConnectOptions, parse_dsn
+from pgdrift.catalog.reader import DEFAULT_EXCLUDE_OBJECTS, DEFAULT_EXCLUDE_SCHEMAS, ReadOptions
 from pgdrift.errors import ConfigError, PgDriftError
-from pgdrift.model import DEFAULT_VERSION_TABLE, VERSION_TABLE_NAME
+from pgdrift.schema.model import DEFAULT_VERSION_TABLE, VERSION_TABLE_NAME
 
 
 def _connections(text: str) -> int:

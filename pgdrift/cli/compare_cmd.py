@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from pgdrift.catalog import read_snapshot
-from pgdrift.check import compare
+from pgdrift.catalog.reader import read_snapshot
 from pgdrift.cli.check_cmd import add_report_arguments, emit, load_config, read_location
 from pgdrift.cli.common import add_read_arguments, check_output, connect_options, read_options
 from pgdrift.errors import ConfigError
-from pgdrift.ledger import Ledger, load_expected
+from pgdrift.migrations.check import compare
+from pgdrift.migrations.ledger import Ledger, load_expected
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]

@@ -7,10 +7,10 @@ import os
 import sys
 
 from pgdrift.cli.common import add_read_arguments, check_output, connect_options, read_options, write_output
-from pgdrift.config import DriftConfig, read_config
-from pgdrift.drift import analyze, make_report
+from pgdrift.cli.sources import describe, load_snapshot
+from pgdrift.compare.analyze import analyze, make_report
+from pgdrift.compare.config import DriftConfig, read_config
 from pgdrift.render import FORMATS, render
-from pgdrift.sources import describe, load_snapshot
 
 EXIT_OK, EXIT_DRIFT = 0, 1
 

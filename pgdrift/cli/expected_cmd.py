@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pgdrift import ledger
-from pgdrift.alembic_replay import KNOWN_DRIVERS, SCRATCH_URL_ENV, ReplaySettings, Step, build_expected
 from pgdrift.cli.common import write_output
-from pgdrift.embedded import SUPPORTED_VERSIONS
+from pgdrift.migrations import ledger
+from pgdrift.migrations.embedded import SUPPORTED_VERSIONS
+from pgdrift.migrations.replay import KNOWN_DRIVERS, SCRATCH_URL_ENV, ReplaySettings, Step, build_expected
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]

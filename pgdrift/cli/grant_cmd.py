@@ -1,7 +1,7 @@
 """`pgdrift grant-sql`: print the SQL that creates the least-privileged monitoring role.
 
 An administrator runs the output, so every name is checked here, where a bad one can be named
-by its flag (exit 2), and quoted by `pgdrift.grants`.
+by its flag (exit 2), and quoted by `pgdrift.catalog.grants`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from pgdrift.grants import CONNECTIONS_PER_RUN, DEFAULT_CONNECTION_LIMIT, render_grant_sql, role_problem
-from pgdrift.identity import identifier_problem, parse_qualified_name
+from pgdrift.catalog.grants import CONNECTIONS_PER_RUN, DEFAULT_CONNECTION_LIMIT, render_grant_sql, role_problem
+from pgdrift.schema.identity import identifier_problem, parse_qualified_name
 
 
 def _name(problem_of: Callable[[str], str | None]) -> Callable[[str], str]:

@@ -4,7 +4,7 @@
     pgdrift show     s3://B/KEY [--format text|markdown|json|html]   a stored snapshot or report
     pgdrift timeline --bucket B --target T --object public.providers when did it appear or change?
 
-The layout is `pgdrift.store`'s; boto3 is imported only when a command runs.
+The layout is `pgdrift.monitor.layout`'s; boto3 is imported only when a command runs.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pgdrift import model, snapshot_io
 from pgdrift.errors import ConfigError, PgDriftError, SnapshotVersionError
+from pgdrift.monitor.layout import RunRecord, date_of_runs_key, parse_run_record, runs_prefix
 from pgdrift.render import FORMATS
-from pgdrift.store import RunRecord, date_of_runs_key, parse_run_record, runs_prefix
+from pgdrift.schema import model, snapshot_io
 
 _SIBLINGS = {"markdown": "md", "html": "html", "json": "json"}
 
@@ -137,7 +137,7 @@ def render_stored(data: bytes, uri: str, fmt: str | None) -> str:
 
 
 def run_show(arguments: argparse.Namespace) -> int:
-    from pgdrift.sources import read_s3, split_s3_uri
+    from pgdrift.cli.sources import read_s3, split_s3_uri
 
     uri = arguments.uri
     split_s3_uri(uri)  # a clear error for anything that is not s3://bucket/key

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pgdrift import snapshot_io
-from pgdrift.catalog import read_snapshot
+from pgdrift.catalog.reader import read_snapshot
 from pgdrift.cli.common import add_read_arguments, check_output, connect_options, read_options, write_output
+from pgdrift.schema import snapshot_io
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]

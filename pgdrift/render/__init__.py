@@ -5,12 +5,12 @@ Slack and email renderers live beside these (`render/slack.py`, `render/email.py
 
 from __future__ import annotations
 
+from pgdrift.compare.findings import Report
 from pgdrift.errors import ConfigError
 from pgdrift.render.html import render_html
 from pgdrift.render.json_report import render_json, report_to_json
 from pgdrift.render.markdown import render_markdown
 from pgdrift.render.text import render_text
-from pgdrift.report import Report
 
 FORMATS = ("text", "markdown", "json", "html")
 

@@ -6,7 +6,7 @@ their dates, and where the full report is. Pure: a `Notification` in, text out.
 
 from __future__ import annotations
 
-from pgdrift.alerting import Notification, NotifiedFinding, describe_identity
+from pgdrift.notify.alerting import Notification, NotifiedFinding, describe_identity
 
 TOP_FINDINGS = 15
 _TITLES = {

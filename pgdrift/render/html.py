@@ -10,9 +10,9 @@ from collections import defaultdict
 from html import escape
 from typing import Any
 
+from pgdrift.compare.findings import Change, MigrationStatus, Report
 from pgdrift.render.markdown import recommendations
 from pgdrift.render.summary import SEVERITY_TITLES, Facts, by_severity, facts, status_line, waiver_note
-from pgdrift.report import Change, MigrationStatus, Report
 
 _COLOURS = {"critical": "#b42318", "high": "#dc6803", "medium": "#ca8504", "low": "#1570ef"}
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pgdrift.compare.findings import Change, Hazard, MigrationStatus, PendingMigration, Report, Side, Waiver, plain
 from pgdrift.errors import PgDriftError
 from pgdrift.render.summary import facts
-from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report, Side, Waiver, plain
 from pgdrift.vocabulary import Cause, ChangeType, HazardKind, MigrationState, Severity, decode, decode_optional
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from pgdrift.compare.findings import Change, MigrationStatus, Report
 from pgdrift.render.summary import (
     SEVERITY_TITLES,
     Facts,
@@ -18,7 +19,6 @@ from pgdrift.render.summary import (
     table_count,
     waiver_note,
 )
-from pgdrift.report import Change, MigrationStatus, Report
 from pgdrift.vocabulary import ChangeType, MigrationState
 
 _ICONS = {"critical": "🚨", "high": "⚠️", "medium": "🔸", "low": "🔹"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pgdrift.alerting import Notification, NotifiedFinding, describe_identity
+from pgdrift.notify.alerting import Notification, NotifiedFinding, describe_identity
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from pgdrift.registry import BY_NAME
-from pgdrift.report import SEVERITIES, Change, Report, Side
+from pgdrift.compare.findings import SEVERITIES, Change, Report, Side
+from pgdrift.schema.kinds import BY_NAME
 from pgdrift.vocabulary import ChangeType
 
 SEVERITY_TITLES = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pgdrift.compare.findings import Report
 from pgdrift.render.summary import SEVERITY_TITLES, by_severity, facts, status_line, waiver_note
-from pgdrift.report import Report
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 _RESET = "\033[0m"

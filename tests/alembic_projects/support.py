@@ -8,11 +8,11 @@ from pathlib import Path
 
 from alembic import command
 
-from pgdrift.alembic_replay import ScratchDatabase, load_config, replay
-from pgdrift.catalog import read_snapshot
-from pgdrift.connect import parse_dsn
-from pgdrift.ledger import Ledger
-from pgdrift.model import Snapshot
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import read_snapshot
+from pgdrift.migrations.ledger import Ledger
+from pgdrift.migrations.replay import ScratchDatabase, load_config, replay
+from pgdrift.schema.model import Snapshot
 from tests.support import TestServer, execute
 
 PROJECTS = Path(__file__).resolve().parent

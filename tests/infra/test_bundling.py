@@ -10,7 +10,7 @@ import pytest
 
 from infra.assets import directory_size
 from pgdrift import contract
-from pgdrift.registry import KINDS
+from pgdrift.schema.kinds import KINDS
 from tests.infra.synth import synth_test_stack
 
 pytestmark = pytest.mark.infra

@@ -23,11 +23,11 @@ from infra.config import (
 from infra.monitor import monitor_environment, target_settings
 from infra.operations import heartbeat_window
 from pgdrift import contract
+from pgdrift.catalog.grants import DEFAULT_CONNECTION_LIMIT, render_grant_sql
 from pgdrift.errors import ConfigError
-from pgdrift.grants import DEFAULT_CONNECTION_LIMIT, render_grant_sql
-from pgdrift.monitor import read_options
+from pgdrift.monitor.run import read_options
+from pgdrift.monitor.settings import parse_settings
 from pgdrift.rules import TargetSettings
-from pgdrift.settings import parse_settings
 from tests.infra.synth import synth_with_python
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,7 +112,7 @@ def test_missing_context_and_missing_file_are_clear_errors(tmp_path: Path) -> No
 
 def test_monitor_environment_is_what_the_monitor_parses() -> None:
     # Given the example config, when the stack renders the monitor's environment,
-    # then pgdrift.settings (the monitor's own parser) reads back every target unchanged.
+    # then pgdrift.monitor.settings (the monitor's own parser) reads back every target unchanged.
     config = read_config_file(EXAMPLE)
     environment = monitor_environment(config, "the-bucket", "arn:aws:sns:eu-central-1:123456789012:t")
     settings = parse_settings(environment)

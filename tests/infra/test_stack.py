@@ -16,8 +16,8 @@ from aws_cdk.assertions import Match, Template
 from infra import nag
 from infra.config import CONNECTIONS_PER_RUN, read_config_file
 from pgdrift import contract
-from pgdrift.report import SEVERITIES
-from pgdrift.store import RunRecord
+from pgdrift.compare.findings import SEVERITIES
+from pgdrift.monitor.layout import RunRecord
 from tests.infra.synth import ROOT, TEST_CONFIG, Synthesized, synth_test_stack
 
 pytestmark = pytest.mark.infra

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from aws_lambda_powertools.utilities import parameters
 
-from pgdrift.demo_monitor import DemoContext
+from demo.monitor import DemoContext
 from tests.lambdas.world import World, make_world
 from tests.support import TestServer
 

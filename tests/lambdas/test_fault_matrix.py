@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities import parameters
 
-from pgdrift.connect import parse_dsn
+from pgdrift.catalog.connect import parse_dsn
 from tests.lambdas.world import (
     BUCKET,
     EXPECTED_KEY,
@@ -150,7 +150,7 @@ LEDGER_FAULTS: dict[str, Fault] = {
 @pytest.fixture
 def ledger_world(world: World) -> Iterator[World]:
     """The target's database at the head of the `linear` project, checked against its ledger."""
-    from pgdrift import ledger as ledger_module
+    from pgdrift.migrations import ledger as ledger_module
     from tests.alembic_projects.support import build, migrated
 
     live = migrated(world.server, "linear", "head")
@@ -167,8 +167,7 @@ def ledger_world(world: World) -> Iterator[World]:
 
 @pytest.fixture
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pgdrift import monitor
-
+    from pgdrift.monitor import run as monitor
     # Locks and connection limits are waited out with pauses of seconds; a tenth here.
     monkeypatch.setattr(monitor, "LOCK_RETRY_PAUSES_S", (0.1, 0.1))
 
@@ -273,10 +272,10 @@ def test_a_rotated_password_is_fetched_again_instead_of_paging(world: World) -> 
 def test_concurrent_runs_share_a_connection_limit_of_three(world: World, quick_retries: None, runs: int) -> None:
     import threading
 
-    from pgdrift import monitor
     from pgdrift.aws.s3 import S3Store
     from pgdrift.aws.sns import SnsPublisher
-    from pgdrift.settings import parse_settings
+    from pgdrift.monitor import run as monitor
+    from pgdrift.monitor.settings import parse_settings
     from tests.lambdas.world import FakeContext
 
     # Given a role that may hold 3 connections, and a snapshot that takes 2 (both readers)
@@ -307,8 +306,8 @@ def test_concurrent_runs_share_a_connection_limit_of_three(world: World, quick_r
 
 def test_with_exactly_the_reserve_left_the_run_fails_fast_instead_of_disabling_the_timeout() -> None:
     from pgdrift.errors import QueryTimeout
-    from pgdrift.monitor import MIN_DATABASE_BUDGET_MS, RESERVE_MS, connect_options
-    from pgdrift.settings import DbCredentials, Target, Tls
+    from pgdrift.monitor.run import MIN_DATABASE_BUDGET_MS, RESERVE_MS, connect_options
+    from pgdrift.monitor.settings import DbCredentials, Target, Tls
 
     credentials = DbCredentials("db", 5432, "monitor", "app", "pw")
     target = Target("prod", "arn", None, Tls("require", None))
@@ -321,8 +320,7 @@ def test_with_exactly_the_reserve_left_the_run_fails_fast_instead_of_disabling_t
 
 def test_an_unexpected_error_logs_its_traceback_without_its_message(
         world: World, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
-    from pgdrift import monitor
-
+    from pgdrift.monitor import run as monitor
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(f"a bug that quotes what it was given: {world.password}")
 
@@ -342,7 +340,7 @@ def test_iam_authentication_signs_a_token_for_the_secret_s_user(aws_env: None) -
 
     from pgdrift.aws.secrets import fetch_credentials
     from pgdrift.errors import ConfigError
-    from pgdrift.settings import parse_settings
+    from pgdrift.monitor.settings import parse_settings
 
     with mock_aws():
         secret = {"host": "prod.abc.eu-west-1.rds.amazonaws.com", "port": 5432, "username": "pgdrift_monitor",

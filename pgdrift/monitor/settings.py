@@ -16,7 +16,7 @@ itself. The variable names are declared in `pgdrift.contract`. `PGDRIFT_TARGETS`
 TLS is required by default and verified (verify-full) against the CA bundle named by
 `PGDRIFT_CA_BUNDLE` (or the target's own `tls.ca_bundle`). Plaintext needs `allow_plaintext: true`.
 `severity_overrides` and `waivers` are the drift config file's `[[severity]]` and `[[waiver]]`
-entries (see `pgdrift.config`). Each entry is validated by `pgdrift.rules.TargetSettings`, the model
+entries (see `pgdrift.compare.config`). Each entry is validated by `pgdrift.rules.TargetSettings`, the model
 the deploy config's targets are rendered from; a malformed value raises `ConfigError` naming the
 field ("[0] (prod).alert.min_severity: expected one of ...").
 """
@@ -31,14 +31,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from pgdrift import contract
-from pgdrift.config import DriftConfig
+from pgdrift.compare.config import DriftConfig
 from pgdrift.errors import ConfigError, bounded
-from pgdrift.model import DEFAULT_VERSION_TABLE
 from pgdrift.rules import AUTH_METHODS, TARGET_NAME, TLS_MODES, TargetSettings, TlsRules, first_problem, format_path
+from pgdrift.schema.model import DEFAULT_VERSION_TABLE
 
 __all__ = ["AUTH_METHODS", "TARGET_NAME", "TLS_MODES", "AlertPolicy", "DbCredentials", "MonitorSettings", "Target",
            "Tls", "parse_db_secret", "parse_settings", "parse_target"]
-_REMEDY = f"Fix {contract.ENV_TARGETS} in the stack configuration (see the README, 'The serverless monitor')"
+_REMEDY = f"Fix {contract.ENV_TARGETS} in the stack configuration (see docs/monitor.md, 'Configuration')"
 
 
 @dataclass(frozen=True)

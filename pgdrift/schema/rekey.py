@@ -1,8 +1,8 @@
 """Re-keying a renamed table's objects under its live name: the per-kind functions the registry's
 rows name (`rekey`, and `touches` to find the objects a rename affects).
 
-`pgdrift.drift` uses them so that the generic keyed diff reports only the residual differences
-of a renamed table (see `pgdrift.drift.translate_tables`).
+`pgdrift.compare.analyze` uses them so that the generic keyed diff reports only the residual differences
+of a renamed table (see `pgdrift.compare.analyze.translate_tables`).
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
-from pgdrift import model
-from pgdrift.identity import qualify, split_qualified
+from pgdrift.schema import model
+from pgdrift.schema.identity import qualify, split_qualified
 
 Objects = Mapping[str, Mapping[str, Any]]
 
 
 class Rename(Protocol):
-    """What re-keying needs of a table rename (`pgdrift.renames.Rename`)."""
+    """What re-keying needs of a table rename (`pgdrift.compare.renames.Rename`)."""
 
     @property
     def expected(self) -> str: ...

@@ -1,6 +1,6 @@
 """Normalisation of what the catalog prints: the per-kind functions the registry's rows name.
 
-Two sorts, both pure text work with no I/O, so that `pgdrift.registry` can import them:
+Two sorts, both pure text work with no I/O, so that `pgdrift.schema.kinds` can import them:
 
 - row normalisers (`normalize_*_row`): a catalog row as the reader builds its object, presentation
   details that differ between servers or formatting styles but not in meaning removed (each has
@@ -40,7 +40,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pgdrift.errors import CatalogError
-from pgdrift.identity import function_key, qualify
+from pgdrift.schema.identity import function_key, qualify
 
 # ---------------------------------------------------------------------------------------------
 # Deparsed SQL

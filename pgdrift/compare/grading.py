@@ -10,16 +10,16 @@ goes wrong for that application on the actual (live) side:
   type widening, other attribute changes);
 - low: documentation and access (comments, privileges), and partitions made at run time.
 
-`pgdrift.config` may override any of these by object pattern.
+`pgdrift.compare.config` may override any of these by object pattern.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pgdrift.registry import BY_NAME
-from pgdrift.report import Change
-from pgdrift.type_rules import widens
+from pgdrift.compare.findings import Change
+from pgdrift.compare.type_rules import widens
+from pgdrift.schema.kinds import BY_NAME
 from pgdrift.vocabulary import ChangeType, Severity
 
 #: Attributes of an altered object that are graded high whatever the kind.

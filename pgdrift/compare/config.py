@@ -33,13 +33,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from pgdrift.compare.findings import Change, Waiver
 from pgdrift.errors import ConfigError
-from pgdrift.identity import matches_any, split_qualified
-from pgdrift.report import Change, Waiver
 from pgdrift.rules import SeverityRule, WaiverRule, first_problem, format_path
+from pgdrift.schema.identity import matches_any, split_qualified
 from pgdrift.vocabulary import ChangeType, Severity
 
 __all__ = ["DriftConfig", "SeverityRule", "WaiverRule", "apply_config", "parse_config", "read_config"]
+
+_FORMAT = "see docs/drift-rules.md, 'The config file', for the format"
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,7 @@ def parse_config(text: str, source: str = "config") -> DriftConfig:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"reading {source}: invalid TOML: {error}",
-                          "Fix the line named above (see the README, 'The config file', for the format)") from None
+        raise ConfigError(f"reading {source}: invalid TOML: {error}", f"Fix the line named above ({_FORMAT})") from None
     lines = _Lines(text)
     unknown = sorted(set(document) - set(_SECTIONS))
     if unknown:
@@ -107,7 +108,7 @@ def read_config(path: str | Path) -> DriftConfig:
 
 
 def _error(source: str, line: int, message: str) -> ConfigError:
-    return ConfigError(f"reading {source}, line {line}: {message}", "See the README, 'The config file', for the format")
+    return ConfigError(f"reading {source}, line {line}: {message}", _FORMAT[0].upper() + _FORMAT[1:])
 
 
 def _entries(document: dict[str, Any], section: str, source: str, lines: _Lines) -> list[dict[str, Any]]:

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from pgdrift import model, snapshot_io
-from pgdrift.catalog import ReadOptions, read_snapshot
-from pgdrift.connect import ConnectOptions, parse_dsn
+from pgdrift.catalog.connect import ConnectOptions, parse_dsn
+from pgdrift.catalog.reader import ReadOptions, read_snapshot
 from pgdrift.errors import ConfigError, PgDriftError
+from pgdrift.schema import model, snapshot_io
 
 DSN_PREFIXES = ("postgresql://", "postgres://")
 

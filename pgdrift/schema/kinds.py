@@ -3,7 +3,7 @@
 The reader, the diff, the drift engine, severities, reasons, attribution and the reports all read
 these rows; none keeps a table of kinds of its own. Adding a kind means one `.sql` file in
 `catalog/sql/`, one dataclass in `model.py` and one row here (its row names any per-kind function
-it needs, from `pgdrift.normalize` or `pgdrift.rekey`). Nothing else changes; tests/test_registry.py
+it needs, from `pgdrift.schema.normalize` or `pgdrift.schema.rekey`). Nothing else changes; tests/test_registry.py
 proves it with a throwaway kind. The `.sql` file ends in ORDER BY its `key_fields` or says why not
 (tests/test_catalog_sql.py checks every row's file).
 
@@ -20,9 +20,9 @@ from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
-from pgdrift import model, normalize, rekey
-from pgdrift.identity import function_key, qualify, split_qualified
-from pgdrift.rekey import TableMap
+from pgdrift.schema import model, normalize, rekey
+from pgdrift.schema.identity import function_key, qualify, split_qualified
+from pgdrift.schema.rekey import TableMap
 from pgdrift.vocabulary import Severity
 
 #: f(row) -> row: a catalog row normalised before it becomes an object.
@@ -47,7 +47,7 @@ class Kind:
     table: Callable[[Any], str | None]  # the table it belongs to, for grouping in reports
     missing_severity: Severity  # default severity when the object is missing from the actual side
     label: str  # singular, human-readable
-    # (round trip, place in it): the reader's batches, derived from the rows (pgdrift.catalog.batches)
+    # (round trip, place in it): the reader's batches, derived from the rows (pgdrift.catalog.reader.batches)
     batch: tuple[int, int]
     normalize: RowNormalizer | None = None  # the catalog row before it becomes an object
     # attribute -> the form its values compare in, where the value repeats what the key says
@@ -110,7 +110,7 @@ _SCHEMA_NAME = ("schema", "name")
 _IN_TABLE = ("schema", "table", "name")
 _TYPE_FAILS = "columns and casts of this type will fail"
 
-# The batches (round trips) are ordered heaviest first; see pgdrift.catalog.batches for why.
+# The batches (round trips) are ordered heaviest first; see pgdrift.catalog.reader.batches for why.
 KINDS: tuple[Kind, ...] = (
     Kind(name="schema", model=model.Schema, sql="schemas.sql", key_fields=_NAME, join_key=qualify,
          table=_no_table, missing_severity=Severity.HIGH, label="schema", batch=(5, 0),

@@ -2,18 +2,18 @@
 
 `analyze` runs, in order:
 
-1. table rename candidates among the tables only one side has (`pgdrift.renames`);
+1. table rename candidates among the tables only one side has (`pgdrift.compare.renames`);
 2. the expected side's renamed tables (and their children) are re-keyed under the live names,
    so the generic keyed diff reports only the residual differences of a renamed table;
-3. the generic keyed diff (`pgdrift.diff`);
+3. the generic keyed diff (`pgdrift.compare.diff`);
 4. column rename candidates within each table, replacing a missing + unexpected pair by one
    `renamed` finding plus any residual attribute changes; likewise indexes, constraints and
    triggers of one table that are identical but for their name;
 5. children of wholly missing/unexpected tables, and grants on wholly missing/unexpected
    objects, are folded into that object's finding; unexpected partitions of a partitioned table
    that both sides have are folded into one finding on that table (`partitions`);
-6. default severities and reasons (`pgdrift.severity`), then the config's overrides and
-   waivers (`pgdrift.config`).
+6. default severities and reasons (`pgdrift.compare.grading`), then the config's overrides and
+   waivers (`pgdrift.compare.config`).
 
 Residual findings of a renamed table or column name the live object.
 """
@@ -26,9 +26,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from pgdrift import model, registry
-from pgdrift.config import DriftConfig, apply_config
-from pgdrift.diff import (
+from pgdrift.compare.config import DriftConfig, apply_config
+from pgdrift.compare.diff import (
     attribute_changes,
     diff_kinds,
     fold_partitions,
@@ -36,12 +35,14 @@ from pgdrift.diff import (
     fold_table_children,
     sort_changes,
 )
-from pgdrift.identity import qualify
-from pgdrift.registry import BY_NAME
-from pgdrift.rekey import TableMap
-from pgdrift.renames import Rename, match_columns, match_identical, match_tables
-from pgdrift.report import Change, MigrationStatus, Report, Side
-from pgdrift.severity import default_reason, default_severity
+from pgdrift.compare.findings import Change, MigrationStatus, Report, Side
+from pgdrift.compare.grading import default_reason, default_severity
+from pgdrift.compare.renames import Rename, match_columns, match_identical, match_tables
+from pgdrift.schema import kinds as registry
+from pgdrift.schema import model
+from pgdrift.schema.identity import qualify
+from pgdrift.schema.kinds import BY_NAME
+from pgdrift.schema.rekey import TableMap
 from pgdrift.vocabulary import ChangeType
 
 Objects = Mapping[str, Mapping[str, Any]]

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pgdrift.contract import SCHEDULE_TRIGGER
 from pgdrift.errors import ConfigError, PgDriftError
-from pgdrift.monitor import (
+from pgdrift.monitor.run import (
     FetchCredentials,
     Publisher,
     RunContext,
@@ -30,7 +30,7 @@ from pgdrift.monitor import (
     resolve_misconfigured,
     run_monitor,
 )
-from pgdrift.settings import MonitorSettings
+from pgdrift.monitor.settings import MonitorSettings
 
 
 class MonitorEvent(BaseModel):

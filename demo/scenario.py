@@ -9,7 +9,7 @@ On an embedded PostgreSQL 18 it:
    hotfix that dropped two columns) and "dev" (at head);
 3. runs `pgdrift check` on production and `pgdrift compare production dev`, prints both reports
    and the answers to the questions the hand-made report asked;
-4. runs the monitor Lambda end to end against production (`pgdrift.demo_monitor`): moto in
+4. runs the monitor Lambda end to end against production (`demo.monitor`): moto in
    server mode for S3, SNS and Secrets Manager, a local sink for Slack; prints the stored report,
    the Slack and email messages, a second (silent) run and the S3 history.
 
@@ -27,11 +27,11 @@ from contextlib import redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-from pgdrift import ledger as ledger_module
-from pgdrift.alembic_replay import SCRATCH_DATABASE, ScratchDatabase, create_database, load_config, replay
-from pgdrift.connect import connect_plain, parse_dsn
-from pgdrift.embedded import EmbeddedServer, start_embedded
-from pgdrift.report import Report
+from pgdrift.catalog.connect import connect_plain, parse_dsn
+from pgdrift.compare.findings import Report
+from pgdrift.migrations import ledger as ledger_module
+from pgdrift.migrations.embedded import EmbeddedServer, start_embedded
+from pgdrift.migrations.replay import SCRATCH_DATABASE, ScratchDatabase, create_database, load_config, replay
 from pgdrift.vocabulary import Cause, ChangeType
 
 EXAMPLE_INI = Path(__file__).resolve().parent.parent / "examples" / "credentialmate" / "alembic.ini"
@@ -140,7 +140,7 @@ def _tables(report: Report, change: str) -> list[str]:
 
 def answers(check_report: Report, compare_report: Report, environment: DemoEnvironment) -> str:
     """The hand-made report's questions, answered from the reports (its guesses in brackets)."""
-    from pgdrift.catalog import read_snapshot
+    from pgdrift.catalog.reader import read_snapshot
 
     status = check_report.migrations
     assert status is not None
@@ -214,7 +214,7 @@ def main() -> int:
             print(answers(*_reports(environment), environment))
             print("\n=== The serverless monitor, end to end (moto for S3/SNS/Secrets Manager, a local "
                   "Slack sink) ===", flush=True)
-            from pgdrift.demo_monitor import run_monitor_demo
+            from demo.monitor import run_monitor_demo
 
             monitor_code = run_monitor_demo(environment.production_dsn, environment.ledger_path.read_bytes())
         finally:
@@ -223,8 +223,8 @@ def main() -> int:
 
 
 def _reports(environment: DemoEnvironment) -> tuple[Report, Report]:
-    from pgdrift.catalog import read_snapshot
-    from pgdrift.check import check, compare
+    from pgdrift.catalog.reader import read_snapshot
+    from pgdrift.migrations.check import check, compare
 
     production = read_snapshot(parse_dsn(environment.production_dsn))
     dev = read_snapshot(parse_dsn(environment.dev_dsn))

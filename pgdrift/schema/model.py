@@ -7,7 +7,7 @@ estimates, which change without any schema change).
 
 Field names equal the column aliases of the catalog queries in `catalog/sql/`, so a row becomes an
 object with `Model(**row)`. Reference fields (`ref`) arrive from SQL as name parts and are turned
-into qualified names by `pgdrift.identity`, the one place that builds names.
+into qualified names by `pgdrift.schema.identity`, the one place that builds names.
 """
 
 from __future__ import annotations

@@ -22,27 +22,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from pgdrift import snapshot_io
-from pgdrift.alerting import (
-    AlertState,
-    Decision,
-    Notification,
-    Outcome,
-    alerting_findings,
-    decide,
-    notify_failure,
-    notify_report,
-    pending_explanations,
-)
-from pgdrift.catalog import (
+from pgdrift.catalog.connect import ConnectOptions
+from pgdrift.catalog.reader import (
     DEFAULT_EXCLUDE_OBJECTS,
     DEFAULT_EXCLUDE_SCHEMAS,
     ReadOptions,
     SnapshotReader,
 )
-from pgdrift.check import check
-from pgdrift.config import DriftConfig
-from pgdrift.connect import ConnectOptions
+from pgdrift.compare.config import DriftConfig
+from pgdrift.compare.findings import Report
 from pgdrift.errors import (
     ArtifactError,
     ConfigError,
@@ -56,13 +44,25 @@ from pgdrift.errors import (
     TooManyConnections,
     bounded,
 )
-from pgdrift.ledger import load_expected
-from pgdrift.model import Snapshot
+from pgdrift.migrations.check import check
+from pgdrift.migrations.ledger import load_expected
+from pgdrift.monitor.layout import RunRecord, console_url, latest_key, report_key, run_record_key, snapshot_key
+from pgdrift.monitor.settings import AlertPolicy, DbCredentials, MonitorSettings, Target
+from pgdrift.notify.alerting import (
+    AlertState,
+    Decision,
+    Notification,
+    Outcome,
+    alerting_findings,
+    decide,
+    notify_failure,
+    notify_report,
+    pending_explanations,
+)
 from pgdrift.render import render
 from pgdrift.render.json_report import dumps_report, report_to_json
-from pgdrift.report import Report
-from pgdrift.settings import AlertPolicy, DbCredentials, MonitorSettings, Target
-from pgdrift.store import RunRecord, console_url, latest_key, report_key, run_record_key, snapshot_key
+from pgdrift.schema import snapshot_io
+from pgdrift.schema.model import Snapshot
 
 _log = logging.getLogger(__name__)
 

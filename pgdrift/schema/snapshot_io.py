@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pgdrift import model
 from pgdrift.errors import PgDriftError, SnapshotFormatError, SnapshotVersionError
-from pgdrift.registry import BY_NAME
+from pgdrift.schema import model
+from pgdrift.schema.kinds import BY_NAME
 from pgdrift.vocabulary import VersionTableStatus, decode
 
 

@@ -27,8 +27,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pgdrift.compare.findings import SEVERITY_RANK, Change, Report
 from pgdrift.errors import PgDriftError
-from pgdrift.report import SEVERITY_RANK, Change, Report
 from pgdrift.vocabulary import AlertStatus, Cause, ChangeType, MigrationState, Severity, decode, decode_optional
 
 ALERT_STATUSES: tuple[str, ...] = tuple(member.value for member in AlertStatus)

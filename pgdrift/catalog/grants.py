@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pgdrift.catalog import ReadOptions
+from pgdrift.catalog.reader import ReadOptions
 from pgdrift.errors import ConfigError
-from pgdrift.identity import identifier_problem, parse_qualified_name, qualify, quote_ident
+from pgdrift.schema.identity import identifier_problem, parse_qualified_name, qualify, quote_ident
 
 #: Connections one monitor run opens at most: one per job of the catalog reader (two); reserved
 #: concurrency x this must fit the role's CONNECTION LIMIT (issue 12).

@@ -1,6 +1,6 @@
 """The replay's child process: the only place where the project's own code runs.
 
-`pgdrift expected build` starts `python -m pgdrift.replay_child REPLY_FD` with an environment
+`pgdrift expected build` starts `python -m pgdrift.migrations.replay_child REPLY_FD` with an environment
 fixed from its start (the scratch URL in `PGDRIFT_SCRATCH_URL` and every `--url-env` name), so
 an application that reads its database URL when first imported can only read the scratch one.
 The guard (`replay_guard`) is installed before the Alembic configuration is read and before any
@@ -28,8 +28,8 @@ import traceback
 from collections.abc import Callable
 from typing import IO, Any
 
-from pgdrift import replay_guard
 from pgdrift.errors import PgDriftError
+from pgdrift.migrations import replay_guard
 
 #: Frames in these packages are not where a project's Python error is.
 _LIBRARY_PARTS = ("/sqlalchemy/", "/alembic/", "/pgdrift/", "/asyncio/", "/threading.py", "/concurrent/",
@@ -40,8 +40,7 @@ class ChildSession:
     """The project's Alembic configuration and scripts, loaded once, upgraded one revision at a time."""
 
     def __init__(self, job: dict[str, Any], guard: replay_guard.Guard) -> None:
-        from pgdrift import alembic_replay
-
+        from pgdrift.migrations import replay as alembic_replay
         self.job = job
         self.guard = guard
         self.config = alembic_replay.load_config(job["alembic_ini"])

@@ -1,7 +1,7 @@
 """`make demo`, the monitor part: the serverless monitor end to end on this machine.
 
 moto in server mode plays S3, SNS, SQS and Secrets Manager on 127.0.0.1; the demo production
-database (embedded PostgreSQL + the credentialmate example, from `pgdrift.demo.prepare_demo`) is
+database (embedded PostgreSQL + the credentialmate example, from `demo.scenario.prepare_demo`) is
 the target; the ledger is the expected artifact in S3. SNS delivers to an SQS queue (standing in
 for email) and to a local HTTP endpoint that plays the Slack notifier Lambda, which posts to a
 local sink standing in for Slack. The monitor Lambda's handler is invoked with a scheduled event;
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import socket
 import tempfile
 import threading
@@ -21,8 +22,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-from pgdrift.alembic_replay import temporary_environment
 
 BUCKET = "pgdrift-demo-history"
 TARGET = "prod"
@@ -45,6 +44,22 @@ class DemoContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return self.remaining_ms
+
+
+@contextlib.contextmanager
+def temporary_environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then put the old values back."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
 
 
 def _free_port() -> int:
@@ -110,7 +125,7 @@ class _Aws:
 def _provision(production_dsn: str, ledger: bytes, slack_url: str, notifier_url: str) -> _Aws:
     import boto3
 
-    from pgdrift.connect import parse_dsn
+    from pgdrift.catalog.connect import parse_dsn
 
     s3: Any = boto3.client("s3")
     sns: Any = boto3.client("sns")
@@ -162,7 +177,7 @@ def run_monitor_demo(production_dsn: str | None = None, ledger: bytes | None = N
                      out: Callable[[str], None] = print) -> int:
     """Run the monitor end to end. Without arguments, prepares the demo databases itself."""
     if production_dsn is None or ledger is None:
-        from pgdrift.demo import prepare_demo
+        from demo.scenario import prepare_demo
 
         with tempfile.TemporaryDirectory(prefix="pgdrift-monitor-demo-") as workdir:
             out("Preparing the demo production database and the credentialmate ledger...")
@@ -191,7 +206,7 @@ def run_monitor_demo(production_dsn: str | None = None, ledger: bytes | None = N
 def _demo_runs(aws: _Aws, slack_posts: list[dict[str, Any]], out: Callable[[str], None]) -> int:
     from aws_lambda_powertools.utilities import parameters
 
-    from pgdrift.demo import run_cli
+    from demo.scenario import run_cli
 
     targets = [{"name": TARGET, "secret_arn": aws.db_secret_arn, "expected_key": EXPECTED_KEY,
                 "allow_plaintext": True}]

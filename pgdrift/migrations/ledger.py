@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pgdrift import model, registry, snapshot_io
-from pgdrift.diff import diff_objects, fold_table_children, sort_changes
+from pgdrift.compare.diff import diff_objects, fold_table_children, sort_changes
+from pgdrift.compare.findings import Change
 from pgdrift.errors import ArtifactError, SnapshotFormatError
-from pgdrift.registry import BY_NAME
-from pgdrift.report import Change
+from pgdrift.schema import kinds as registry
+from pgdrift.schema import model, snapshot_io
+from pgdrift.schema.kinds import BY_NAME
 from pgdrift.vocabulary import VersionTableStatus
 
 LEDGER_FORMAT = "pgdrift-ledger"

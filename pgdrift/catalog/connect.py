@@ -234,7 +234,7 @@ def _translate_server_error(code: str, message: str, operation: str, options: Co
     if code == "53300":  # the server's max_connections or the role's CONNECTION LIMIT
         return TooManyConnections(f"{operation}: {message} ({code})",
                                   "Keep the monitor's reserved concurrency x 2 connections within the role's "
-                                  "CONNECTION LIMIT (see the README, 'Connection budget')")
+                                  "CONNECTION LIMIT (see docs/monitor.md, 'When things fail')")
     if code == "3D000":
         return ConnectError(f"{operation}: database {options.database!r} does not exist on {options.where}",
                             "Check the database name in the DSN or secret")

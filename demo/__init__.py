@@ -1,0 +1,1 @@
+"""`make demo`: the credentialmate example end to end (outside the package)."""

@@ -1,0 +1,1 @@
+"""Comparing snapshots: the keyed diff, renames, findings, grading and drift rules."""

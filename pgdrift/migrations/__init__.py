@@ -1,0 +1,1 @@
+"""Alembic: the ledger, replaying migrations on a scratch server, and check/compare."""

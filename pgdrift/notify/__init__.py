@@ -1,0 +1,1 @@
+"""When to alert and the notification every channel renders."""
