@@ -133,7 +133,7 @@ def test_an_s3_uri_is_a_side(files: dict[str, str], monkeypatch: pytest.MonkeyPa
         s3.put_object(Bucket="drift", Key="expected/latest.json.gz", Body=Path(files["expected"]).read_bytes())
         assert main(["diff", "s3://drift/expected/latest.json.gz", files["actual"]]) == 1
         assert main(["diff", "s3://drift/expected/nothing.json.gz", files["actual"]]) == 2
-        assert "reading s3://drift/expected/nothing.json.gz: NoSuchKey" in capsys.readouterr().err
+        assert "reading s3://drift/expected/nothing.json.gz: no such object" in capsys.readouterr().err
         assert main(["diff", "s3://drift", files["actual"]]) == 2
         assert "not an s3://bucket/key URI" in capsys.readouterr().err
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pgdrift.catalog.connect import ConnectOptions, parse_dsn
 from pgdrift.catalog.reader import ReadOptions, read_snapshot
-from pgdrift.errors import ConfigError, PgDriftError
+from pgdrift.errors import ConfigError
 from pgdrift.schema import model, snapshot_io
 
 DSN_PREFIXES = ("postgresql://", "postgres://")
@@ -52,18 +52,12 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
 
 
 def read_s3(uri: str, client: Any = None) -> bytes:
-    """The bytes of an S3 object, with errors that name the object."""
+    """The bytes of an S3 object, through the one S3 adapter (errors name the object)."""
     bucket, key = split_s3_uri(uri)
-    if client is None:
-        try:
-            import boto3  # lazily: the CLI works on files and DSNs without the AWS extras
-        except ImportError:
-            raise ConfigError(f"reading {uri}: boto3 is not installed",
-                              "Install the AWS extras: pip install 'pgdrift[aws]'") from None
-        client = boto3.client("s3")
     try:
-        return bytes(client.get_object(Bucket=bucket, Key=key)["Body"].read())
-    except Exception as error:  # botocore's errors are many; all mean the same to the user
-        code = getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__
-        raise PgDriftError(f"reading {uri}: {code}",
-                           "Check the bucket, the key and that your credentials may s3:GetObject it") from None
+        from pgdrift.aws.s3 import S3Store  # lazily: the CLI works on files and DSNs without the AWS extras
+
+        return S3Store(bucket, client).get(key)
+    except ImportError:
+        raise ConfigError(f"reading {uri}: boto3 is not installed",
+                          "Install the AWS extras: pip install 'pgdrift[aws]'") from None
