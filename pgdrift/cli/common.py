@@ -12,7 +12,8 @@ from pgdrift.errors import ConfigError, PgDriftError
 from pgdrift.schema.model import DEFAULT_VERSION_TABLE, VERSION_TABLE_NAME
 
 
-def _connections(text: str) -> int:
+def connection_count(text: str) -> int:
+    """An argparse type: a number of connections, 1 or more."""
     try:
         value = int(text)
     except ValueError:
@@ -34,7 +35,7 @@ def add_read_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude-schema", action="append", default=[], metavar="PATTERN",
                         help=f"skip schemas matching this glob (repeatable); always skipped: "
                              f"{', '.join(DEFAULT_EXCLUDE_SCHEMAS)}")
-    parser.add_argument("--jobs", "-j", type=_connections, default=ReadOptions.jobs, metavar="N",
+    parser.add_argument("--jobs", "-j", type=connection_count, default=ReadOptions.jobs, metavar="N",
                         help=f"connections per snapshot, reading the same MVCC snapshot (default {ReadOptions.jobs}; "
                              "1 for a single connection)")
     parser.add_argument("--statement-timeout", type=int, default=None, metavar="MS",

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 
 from pgdrift.catalog.grants import CONNECTIONS_PER_RUN, DEFAULT_CONNECTION_LIMIT, render_grant_sql, role_problem
+from pgdrift.cli.common import connection_count
 from pgdrift.schema.identity import identifier_problem, parse_qualified_name
 
 
@@ -33,16 +34,6 @@ def _table(text: str) -> str:
     return text
 
 
-def _connection_limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of connections (1 or more)")
-    return value
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     parser = subparsers.add_parser("grant-sql", help="print SQL that creates the monitoring role")
     parser.add_argument("--role", default="pgdrift_monitor", type=_name(role_problem),
@@ -54,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--alembic-table", default="public.alembic_version", type=_table,
                         help='the Alembic version table, NAME or SCHEMA.NAME as SQL spells it ("Quoted" names '
                              "keep their case; default public.alembic_version; '' for none)")
-    parser.add_argument("--connection-limit", type=_connection_limit, default=DEFAULT_CONNECTION_LIMIT, metavar="N",
+    parser.add_argument("--connection-limit", type=connection_count, default=DEFAULT_CONNECTION_LIMIT, metavar="N",
                         help=f"the role's CONNECTION LIMIT (default {DEFAULT_CONNECTION_LIMIT}); at least the "
                              f"monitor function's reserved concurrency x {CONNECTIONS_PER_RUN}")
     parser.add_argument("--iam", action="store_true",
