@@ -3,6 +3,7 @@ follow the rendered documents."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -15,10 +16,11 @@ from pgdrift.compare.findings import REPORT_FORMAT_VERSION
 from pgdrift.migrations import ledger as ledger_module
 from pgdrift.migrations.check import check
 from pgdrift.migrations.ledger import Ledger
+from pgdrift.monitor.layout import RUN_STATUSES, RunRecord
 from pgdrift.render import render
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
-from tests.drift_support import report_schema
+from tests.drift_support import json_schema, report_schema, validate_run_record
 from tests.support import TestServer
 
 
@@ -36,6 +38,24 @@ def test_report_schema_version_is_the_rendered_format_version() -> None:
     schema = report_schema()
     assert schema["properties"]["format_version"] == {"const": REPORT_FORMAT_VERSION}
     assert schema["$id"].endswith(f"/report/{REPORT_FORMAT_VERSION}.json")
+    # the Lambda's answer to a check run is that report
+    answer = json_schema("answer")
+    assert answer["$defs"]["check"]["properties"]["format_version"] == {"const": REPORT_FORMAT_VERSION}
+
+
+def test_run_record_schema_is_the_run_record() -> None:
+    # Given the record schema Athena's readers rely on
+    schema = json_schema("run_record")
+    # Then it names every RunRecord field (a new field without a schema entry fails here) and status
+    names = [field.name for field in dataclasses.fields(RunRecord)]
+    assert sorted(schema["properties"]) == sorted(names) and sorted(schema["required"]) == sorted(names)
+    assert schema["properties"]["status"]["enum"] == list(RUN_STATUSES)
+    # And a record as written validates, while one with a status outside the vocabulary does not
+    record = RunRecord(time="2026-01-01T00:00:00+00:00", target="prod", run_id="r1", status="rejected",
+                       error="bad event")
+    validate_run_record(record.to_line())
+    with pytest.raises(jsonschema.ValidationError):
+        validate_run_record(dataclasses.replace(record, status="exploded").to_line())
 
 
 def test_check_against_a_ledger_validates_and_pending_changes_are_graded(
