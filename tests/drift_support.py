@@ -9,16 +9,45 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import jsonschema
+
 from pgdrift.schema import model
 from pgdrift.schema.kinds import BY_NAME
 from pgdrift.vocabulary import VersionTableStatus
 
 
 @cache
-def report_schema() -> dict[str, Any]:
-    text = resources.files("pgdrift").joinpath("schemas", "report.schema.json").read_text(encoding="utf-8")
+def json_schema(name: str) -> dict[str, Any]:
+    """One of pgdrift/schemas/<name>.schema.json."""
+    text = resources.files("pgdrift").joinpath("schemas", f"{name}.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+def report_schema() -> dict[str, Any]:
+    return json_schema("report")
+
+
+#: What a check run adds to the report in the Lambda's answer (answer.schema.json, "check").
+ANSWER_EXTRAS = ("s3", "alert", "alert_held")
+
+
+def validate_answer(body: Mapping[str, Any]) -> None:
+    """The Lambda's answer against answer.schema.json, and a check run's report part against
+    report.schema.json."""
+    jsonschema.validate(body, json_schema("answer"))
+    if body["status"] in ("clean", "drift"):
+        jsonschema.validate({key: value for key, value in body.items() if key not in ANSWER_EXTRAS},
+                            report_schema())
+
+
+def validate_run_record(text: str | bytes) -> dict[str, Any]:
+    """A stored run record: one JSON line that validates against run_record.schema.json."""
+    line = text.decode("utf-8") if isinstance(text, bytes) else text
+    assert line.endswith("\n") and line.count("\n") == 1, "a run record is one JSON line"
+    record: dict[str, Any] = json.loads(line)
+    jsonschema.validate(record, json_schema("run_record"))
+    return record
 
 
 def snapshot(tables: Mapping[str, Mapping[str, str]] | None = None, *, extra: Iterable[Any] = (),

@@ -275,3 +275,26 @@ def test_pending_explanations_name_the_migrations_behind_each_alerting_identity(
     # and every identity it names is one alerting_findings reports
     assert pending_explanations(report).keys() <= alerting_findings(report).keys()
     assert pending_explanations(_report(changes)) == {}
+
+
+def test_slack_and_email_count_in_severity_order_and_say_the_migration_state_apart() -> None:
+    from pgdrift.render.email import render_email
+    from pgdrift.render.slack import render_slack
+
+    # Given two findings and a database behind head, alerted for the first time
+    changes = (Change(kind="table", change=ChangeType.MISSING, object="public.a", severity=Severity.CRITICAL),
+               Change(kind="index", change=ChangeType.UNEXPECTED, object="public.i", severity=Severity.LOW))
+    migrations = MigrationStatus(live_revisions=("a1",), head_revisions=("b2",), state=MigrationState.BEHIND,
+                                 pending=(PendingMigration(revision="b2", date=None, message="add a"),))
+    report = _report(changes, migrations)
+    decision = decide(None, Outcome(alerting_findings(report)), "r1", T0)
+    assert len(decision.new) == 3  # the two findings and the migration state
+    # When the notification travels through SNS (JSON with sorted keys) and is rendered
+    notification = Notification.from_json(notify_report(decision, report, "prod", "r1", T0.isoformat()).to_json())
+    summary = render_slack(notification)["blocks"][1]["text"]["text"]
+    # Then the counts read from critical to low, and "new" counts the findings only
+    assert "critical: 1 · high: 0 · medium: 0 · low: 1" in summary
+    assert "*Findings:* 2" in summary and "*New since the last alert:* 2 ·" in summary
+    assert "*Migrations:* behind (1 pending)" in summary
+    email = render_email(notification)
+    assert "2 finding(s) (1 critical, 1 low)" in email and "New since the last alert: 2;" in email

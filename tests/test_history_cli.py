@@ -110,6 +110,29 @@ def test_show_renders_a_stored_report_in_any_format(history: dict[str, str],
     assert "nickname" in capsys.readouterr().out
 
 
+def test_show_renders_a_stored_markdown_or_html_report_as_text(history: dict[str, str],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # Given the markdown and HTML a run stored beside its JSON report
+    for extension in ("md", "html"):
+        uri = f"s3://hist/{history['report1']}".replace(".json", f".{extension}")
+        # When it is shown as text, Then the text report comes from the JSON sibling
+        assert main(["show", uri, "--format", "text"]) == 0
+        assert "nickname" in capsys.readouterr().out
+
+
+def test_show_of_a_lone_markdown_report_in_another_format_names_the_file(
+        history: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    # Given a markdown report without its JSON sibling
+    boto3.client("s3").put_object(Bucket="hist", Key="reports/lone.md", Body=b"# Schema drift report\n")
+    # When it is shown as text: exit 2, naming the file and what can be re-rendered
+    assert main(["show", "s3://hist/reports/lone.md", "--format", "text"]) == 2
+    error = capsys.readouterr().err
+    assert "s3://hist/reports/lone.md" in error and "only JSON reports and snapshots can be re-rendered" in error
+    # And without --format it prints as stored
+    assert main(["show", "s3://hist/reports/lone.md"]) == 0
+    assert capsys.readouterr().out.startswith("# Schema drift report")
+
+
 def test_show_prints_a_stored_snapshot(history: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", f"s3://hist/{history['snapshot1']}"]) == 0
     document = json.loads(capsys.readouterr().out)

@@ -22,8 +22,6 @@ from pgdrift.monitor.layout import RunRecord, date_of_runs_key, parse_run_record
 from pgdrift.render import FORMATS
 from pgdrift.schema import model, snapshot_io
 
-_SIBLINGS = {"markdown": "md", "html": "html", "json": "json"}
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     history = subparsers.add_parser("history", help="list the monitor's runs of a target from S3",
@@ -141,9 +139,20 @@ def run_show(arguments: argparse.Namespace) -> int:
 
     uri = arguments.uri
     split_s3_uri(uri)  # a clear error for anything that is not s3://bucket/key
-    if arguments.format in _SIBLINGS and uri.endswith((".md", ".html")):
-        uri = uri.rsplit(".", 1)[0] + ".json"  # render from the JSON sibling of a stored report
-    sys.stdout.write(render_stored(read_s3(uri), uri, arguments.format))
+    if arguments.format is not None and uri.endswith((".md", ".html")):
+        # Markdown and HTML are renderings: any other format is rendered from the report's JSON
+        # sibling, which the monitor stores beside them (issue 15: --format text used to fail).
+        sibling = uri.rsplit(".", 1)[0] + ".json"
+        try:
+            data = read_s3(sibling)
+        except PgDriftError as error:
+            raise PgDriftError(f"showing {uri} as {arguments.format}: only JSON reports and snapshots can be "
+                               f"re-rendered, and its JSON sibling {sibling} cannot be read ({error})",
+                               f"Show {uri} without --format to print it as stored") from None
+        uri = sibling
+    else:
+        data = read_s3(uri)
+    sys.stdout.write(render_stored(data, uri, arguments.format))
     return 0
 
 

@@ -65,13 +65,18 @@ def analyze(expected: model.Snapshot, actual: model.Snapshot,
         changes = fold_identical_renames(changes, expected_objects, actual.objects)
     folded = fold_privileges(fold_table_children(changes))
     folded = fold_partitions(folded, expected_objects.get("table", {}), actual.of_kind("table"))
-    graded = [grade(change) for change in folded]
-    return sort_changes(apply_config(graded, config))
+    return grade_all(folded, config)
 
 
 def grade(change: Change) -> Change:
     """Attach the default severity and reason."""
     return replace(change, severity=default_severity(change), reason=default_reason(change))
+
+
+def grade_all(changes: Iterable[Change], config: DriftConfig | None = None) -> list[Change]:
+    """Default severities and reasons, then the config's overrides and waivers, sorted: what every
+    list of findings goes through, so one finding reads the same wherever it is listed (issue 15)."""
+    return sort_changes(apply_config([grade(change) for change in changes], config or DriftConfig()))
 
 
 def _table_renames(expected: Objects, actual: Objects) -> list[Rename]:

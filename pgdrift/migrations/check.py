@@ -337,7 +337,8 @@ def _column_hazards(revision_id: str, key: str, before: Any, after: Any, rows_te
 
 
 def pending_migrations(
-    ledger: Ledger, pending: Iterable[Revision], expected_live: Snapshot | None, live: Snapshot
+    ledger: Ledger, pending: Iterable[Revision], expected_live: Snapshot | None, live: Snapshot,
+    config: Any = None,
 ) -> tuple[PendingMigration, ...]:
     """Each pending revision with its changes and the hazards of applying it to `live`."""
     result = []
@@ -345,10 +346,7 @@ def pending_migrations(
         hazards = _destructive(revision, live)
         if expected_live is not None:
             hazards = _conflicts(revision, expected_live, live) + hazards
-        changes = tuple(
-            dataclasses.replace(change, cause=PENDING, migration=revision.id)
-            for change in ledger.revision_changes(revision.id)
-        )
+        changes = _revision_findings(ledger, revision, config)
         result.append(
             PendingMigration(
                 revision=revision.id,
@@ -359,6 +357,13 @@ def pending_migrations(
             )
         )
     return tuple(result)
+
+
+def _revision_findings(ledger: Ledger, revision: Revision, config: Any) -> tuple[Change, ...]:
+    """A revision's changes graded like the report's own findings, so a pending change has a
+    reason and the severity the report gives the same finding (issue 15)."""
+    graded = _attribute(drift.grade_all(ledger.revision_changes(revision.id), config), ledger, {revision.id}, PENDING)
+    return tuple(dataclasses.replace(change, migration=revision.id) for change in graded)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -450,7 +455,7 @@ def _against_live_revision(
     applied = ledger.ancestors(position.revisions)
     out_of_band = _attribute(drift.analyze(expected_live, live, config), ledger, applied, OUT_OF_BAND)
     to_head = _attribute(drift.analyze(head, expected_live, config), ledger, {r.id for r in pending}, PENDING)
-    status = _status(ledger, position, pending_migrations(ledger, pending, expected_live, live), len(pending))
+    status = _status(ledger, position, pending_migrations(ledger, pending, expected_live, live, config), len(pending))
     return out_of_band + to_head, status
 
 
@@ -592,6 +597,6 @@ def _explain(
         head_date=ledger.date_of(b.position.revisions) if b.position.revisions else None,
         lag_revisions=len(pending),
         lag_days=days_between(behind_date, ahead_date) if pending else 0.0,
-        pending=pending_migrations(ledger, pending, behind.expected, behind.snapshot),
+        pending=pending_migrations(ledger, pending, behind.expected, behind.snapshot, config),
     )
     return out_of_band_a + explained + out_of_band_b, status

@@ -20,7 +20,7 @@ from pgdrift import contract
 from pgdrift.errors import SnapshotFormatError
 
 REPORT_EXTENSIONS = ("json", "md", "html")
-RUN_STATUSES = ("clean", "drift", "failed", "snapshot")
+RUN_STATUSES = ("clean", "drift", "failed", "snapshot", "rejected")
 
 
 def _digest(fingerprint: str) -> str:

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pgdrift.compare.findings import SEVERITY_RANK, Change, Report
+from pgdrift.compare.findings import SEVERITIES, SEVERITY_RANK, Change, Report
 from pgdrift.errors import PgDriftError
 from pgdrift.vocabulary import AlertStatus, Cause, ChangeType, MigrationState, Severity, decode, decode_optional
 
@@ -248,6 +248,21 @@ class Notification:
             return Severity.CRITICAL
         return self.severity or "none"
 
+    @property
+    def severity_counts(self) -> list[tuple[str, int]]:
+        """(severity, count) from critical to low: `counts` comes back from JSON in key order."""
+        return [(severity, self.counts[severity]) for severity in SEVERITIES if severity in self.counts]
+
+    @property
+    def new_findings(self) -> tuple[str, ...]:
+        """The new identities that are findings: the migration state is said apart (issue 15), so
+        "new" never outnumbers the findings counted beside it."""
+        return tuple(identity for identity in self.new if not is_migration_state(identity))
+
+    @property
+    def cleared_findings(self) -> tuple[str, ...]:
+        return tuple(identity for identity in self.cleared if not is_migration_state(identity))
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
 
@@ -273,6 +288,11 @@ def _notified_from_json(item: dict[str, Any]) -> NotifiedFinding:
     return NotifiedFinding(**{**item, "severity": decode(Severity, item.get("severity"), "a finding's severity"),
                               "change": decode(ChangeType, item.get("change"), "a finding's change"),
                               "cause": decode_optional(Cause, item.get("cause"), "a finding's cause")})
+
+
+def is_migration_state(identity: str) -> bool:
+    """The alert identity of "migrations not at head" (see `alerting_findings`), not a finding."""
+    return identity.startswith("migrations|")
 
 
 def describe_identity(identity: str) -> str:

@@ -48,13 +48,13 @@ def _summary(notification: Notification) -> list[str]:
                 f"Reason: {notification.reason}", f"What to do: {notification.remedy or 'see the logs'}"]
     if notification.status == "resolved":
         return [f"Target {notification.target!r} matches its expected schema again.",
-                f"Cleared since the last alert: {len(notification.cleared)} finding(s)."]
-    counts = ", ".join(f"{count} {severity}" for severity, count in notification.counts.items() if count)
+                f"Cleared since the last alert: {len(notification.cleared_findings)} finding(s)."]
+    counts = ", ".join(f"{count} {severity}" for severity, count in notification.severity_counts if count)
     total = notification.total_findings
     lines = [f"Target {notification.target!r}: {total} finding(s) ({counts or 'none'})."]
     if notification.status == "drift":
-        lines.append(f"New since the last alert: {len(notification.new)}; "
-                     f"cleared: {len(notification.cleared)}.")
+        lines.append(f"New since the last alert: {len(notification.new_findings)}; "
+                     f"cleared: {len(notification.cleared_findings)}.")
     return lines
 
 

@@ -103,7 +103,9 @@ def _migration_status(status: MigrationStatus) -> list[str]:
         for pending in status.pending:
             if pending.changes:
                 lines += ["", f"#### `{pending.revision}`: {cell(pending.message)}", ""]
-                lines += [f"- {cell(change.reason)}" for change in pending.changes]
+                # a report stored before issue 15 has pending changes without reasons
+                lines += [f"- {cell(change.reason or f'{change.kind} {change.object}: {change.change}')}"
+                          for change in pending.changes]
     return lines
 
 

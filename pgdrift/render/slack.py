@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pgdrift.notify.alerting import Notification, NotifiedFinding, describe_identity
+from pgdrift.vocabulary import MigrationState
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -52,13 +53,16 @@ def _summary(notification: Notification) -> str:
         lines.append(f"*Live revision* `{escape(live)}` vs *head* `{escape(head)}`")
     if notification.lag_days is not None:
         lines.append(f"*Lag:* {notification.lag_days:.1f} days")
-    counts = " · ".join(f"{severity}: {count}" for severity, count in notification.counts.items())
+    if notification.migration_state is not None and notification.migration_state != MigrationState.AT_HEAD:
+        pending = f" ({len(notification.pending)} pending)" if notification.pending else ""
+        lines.append(f"*Migrations:* {escape(notification.migration_state.replace('_', ' '))}{pending}")
+    counts = " · ".join(f"{severity}: {count}" for severity, count in notification.severity_counts)
     lines.append(f"*Findings:* {notification.total_findings} ({counts or 'none'})")
     if notification.status == "drift":
-        lines.append(f"*New since the last alert:* {len(notification.new)} · "
-                     f"*cleared:* {len(notification.cleared)}")
+        lines.append(f"*New since the last alert:* {len(notification.new_findings)} · "
+                     f"*cleared:* {len(notification.cleared_findings)}")
     if notification.status == "resolved":
-        lines.append(f"Cleared since the last alert: {len(notification.cleared)}")
+        lines.append(f"Cleared since the last alert: {len(notification.cleared_findings)}")
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import jsonschema
 import pytest
 from moto import mock_aws
 
@@ -24,6 +25,7 @@ from demo.monitor import DemoContext as FakeContext
 from pgdrift.catalog.connect import parse_dsn
 from pgdrift.catalog.reader import read_snapshot
 from pgdrift.schema import snapshot_io
+from tests.drift_support import report_schema, validate_answer, validate_run_record
 from tests.support import TestServer, connect, execute
 
 SCHEMA = """
@@ -59,7 +61,20 @@ class World:
         context = FakeContext(remaining_ms=remaining_ms)
         if request_id:
             context.aws_request_id = request_id
-        return handler.handler(event, context)
+        answer: dict[str, Any] = handler.handler(event, context)
+        self.validate(answer)
+        return answer
+
+    def validate(self, answer: dict[str, Any]) -> None:
+        """Issue 15's one contract: the answer, the run record and the JSON report it stored each
+        validate against their schema (pgdrift/schemas/)."""
+        validate_answer(answer)
+        stored = answer.get("s3") or {}
+        if stored.get("record"):
+            record = validate_run_record(self.get(stored["record"]))
+            assert validate_run_record(self.get(f"latest/{record['target']}.json")) == record
+        if "json" in stored.get("reports", {}):
+            jsonschema.validate(json.loads(self.get(stored["reports"]["json"])), report_schema())
 
     def messages(self) -> list[dict[str, Any]]:
         """SNS envelopes delivered to the queue since the last call."""
