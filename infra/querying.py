@@ -76,7 +76,9 @@ def _projection(config: DeployConfig, location: str) -> dict[str, str]:
         "classification": "json",
         "projection.enabled": "true",
         "projection.target.type": "enum",
-        "projection.target.values": ",".join(target.name for target in config.targets),
+        # the configured targets, and the partitions of runs that belong to none (rejected events,
+        # broken settings), so that they are queryable too
+        "projection.target.values": ",".join([*(target.name for target in config.targets), *contract.PSEUDO_TARGETS]),
         "projection.date.type": "date",
         "projection.date.format": "yyyy-MM-dd",
         "projection.date.range": f"{PROJECTION_START},NOW",

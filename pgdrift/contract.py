@@ -37,5 +37,11 @@ PREFIX_SNAPSHOTS = "snapshots/"  # snapshots/<sha256>.json.gz, content-addressed
 PREFIX_RUNS = "runs/"  # runs/target=<t>/date=<YYYY-MM-DD>/<run_id>.json (JSON Lines, one record)
 PREFIX_REPORTS = "reports/"  # reports/target=<t>/date=<YYYY-MM-DD>/<run_id>.{json,md,html}
 PREFIX_LATEST = "latest/"  # latest/<target>.json
-PREFIX_STATE = "state/"  # state/<target>.json, alert state (conditional writes)
+PREFIX_STATE = "state/"
+# The run records and alert states that belong to no configured target: scheduled or on-demand
+# events naming an unknown target, and settings that do not parse (issue 12). They are partitions
+# like a target's, so Athena's projection must list them (issue 15).
+UNKNOWN_TARGET = "_unknown"
+SETTINGS_STATE = "_settings"
+PSEUDO_TARGETS = (UNKNOWN_TARGET, SETTINGS_STATE)  # state/<target>.json, alert state (conditional writes)
 PREFIX_EXPECTED = "expected/"  # expected/<target>/ledger.json.gz, uploaded by CI

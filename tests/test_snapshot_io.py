@@ -107,6 +107,16 @@ def test_cli_snapshot_writes_the_canonical_file(tmp_path: Path, capsys: pytest.C
     assert printed.fingerprint == snapshot.fingerprint
 
 
+def test_a_schema_that_does_not_exist_is_an_error_naming_those_that_do(
+        capsys: pytest.CaptureFixture[str], pg18: TestServer) -> None:
+    dsn = pg18.create_database("CREATE SCHEMA app; CREATE TABLE app.t (id int);")
+    # A typo must not read as an empty schema ("everything was dropped")
+    assert main(["snapshot", dsn, "--schema", "public", "--schema", "aap"]) == 2
+    error = capsys.readouterr().err
+    assert "no schema named aap (the schemas there: app, public)" in error and "Check the --schema" in error
+    assert main(["diff", dsn, dsn, "--schema", "aap"]) == 2
+
+
 def test_cli_snapshot_reads_a_version_table_of_another_name(tmp_path: Path, server: TestServer,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     dsn = server.create_database("CREATE SCHEMA meta; CREATE TABLE meta.app_versions (version_num varchar(32)); "

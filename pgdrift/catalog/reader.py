@@ -38,7 +38,7 @@ from importlib import resources
 from typing import Any
 
 from pgdrift.catalog.connect import START_TRANSACTION, ConnectOptions, open_session, translate_error
-from pgdrift.errors import CatalogError, PgDriftError
+from pgdrift.errors import CatalogError, ConfigError, PgDriftError
 from pgdrift.schema import kinds as registry
 from pgdrift.schema import model
 from pgdrift.schema.identity import matches_any, qualify
@@ -198,6 +198,12 @@ def build_objects(kind: Kind, rows: list[dict[str, Any]], exclude_objects: Seque
 
 def _select_namespaces(session: CatalogSession, read: ReadOptions) -> list[tuple[int, str]]:
     rows = session.json_rows("namespaces.sql", f"listing schemas of database {session.options.database!r}")
+    missing = sorted(set(read.include_schemas) - {row["name"] for row in rows})
+    if missing:  # an empty snapshot of a typo would read as "everything was dropped" (issue 15)
+        existing = ", ".join(sorted(row["name"] for row in rows)) or "none"
+        raise ConfigError(f"reading database {session.options.database!r}: no schema named "
+                          f"{', '.join(missing)} (the schemas there: {existing})",
+                          "Check the --schema names (or the target's include_schemas)")
     selected = []
     for row in rows:
         name = row["name"]

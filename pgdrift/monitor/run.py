@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from pgdrift import contract
 from pgdrift.catalog.connect import ConnectOptions
 from pgdrift.catalog.reader import (
     DEFAULT_EXCLUDE_OBJECTS,
@@ -74,9 +75,9 @@ MIN_DATABASE_BUDGET_MS = 1_000
 #: The least statement_timeout a run starts with: 0 would disable it (issue 12).
 MIN_STATEMENT_TIMEOUT_MS = 500
 STATE_WRITE_ATTEMPTS = 5
-UNKNOWN_TARGET = "_unknown"
+UNKNOWN_TARGET = contract.UNKNOWN_TARGET
 #: The alert state of "the monitor's settings are broken" (no target can run).
-SETTINGS_STATE = "_settings"
+SETTINGS_STATE = contract.SETTINGS_STATE
 ALL_TARGETS = "(all targets)"
 _CONTENT_TYPES = {"json": "application/json", "md": "text/markdown; charset=utf-8",
                   "html": "text/html; charset=utf-8"}

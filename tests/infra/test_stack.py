@@ -393,7 +393,7 @@ def test_glue_table_projects_target_and_date_partitions(resources: dict[str, Any
     parameters = table_input["Parameters"]
     assert parameters["projection.enabled"] == "true"
     assert parameters["projection.target.type"] == "enum"
-    assert parameters["projection.target.values"] == "orders,ledger,partner"
+    assert parameters["projection.target.values"] == "orders,ledger,partner,_unknown,_settings"
     assert parameters["projection.date.type"] == "date" and parameters["projection.date.format"] == "yyyy-MM-dd"
     template = json.dumps(parameters["storage.location.template"])
     assert f"/{contract.PREFIX_RUNS}target=${{target}}/date=${{date}}/" in template
