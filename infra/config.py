@@ -4,28 +4,55 @@ The configuration is a JSON object under the context key `pgdrift`, or in a JSON
 context key `pgdrift:config_file` (relative to the project root). Every problem is reported as a
 `ConfigError` that names the key path ("targets[1].schedule.expression") and the bad value, so a
 typo fails `cdk synth` instead of deploying a monitor that never runs. Unknown keys are errors too.
+
+`DeployConfig` is one frozen pydantic model (issue 14): each target's rules are the monitor's own
+types (pgdrift.rules), and the same model writes the JSON Schema editors check the file with,
+`infra/deploy-config.schema.json` (`python -m infra.config --schema` rewrites it).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import sys
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import AfterValidator, ConfigDict, PrivateAttr, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from pgdrift import contract
 from pgdrift.catalog.grants import CONNECTIONS_PER_RUN, DEFAULT_CONNECTION_LIMIT
-from pgdrift.compare.findings import SEVERITIES
 from pgdrift.errors import ConfigError
-from pgdrift.rules import TARGET_NAME, TargetSettings, first_problem, format_path
+from pgdrift.rules import (
+    NON_EMPTY_LIST,
+    AlertRules,
+    Checked,
+    Flag,
+    Rules,
+    Severity,
+    SeverityRule,
+    TargetName,
+    TargetSettings,
+    Text,
+    Texts,
+    TlsRules,
+    VersionTable,
+    WaiverRule,
+    first_problem,
+    integer,
+    listed,
+    matching,
+    rule_error,
+)
+from pgdrift.schema.model import DEFAULT_VERSION_TABLE
 
 CONTEXT_KEY = "pgdrift"
 CONTEXT_FILE_KEY = "pgdrift:config_file"
+SCHEMA_FILE = Path(__file__).with_name("deploy-config.schema.json")
 REMEDY = "Fix the pgdrift configuration (cdk.json context or the file it names); see docs/deploying.md"
 
 ACCOUNT = re.compile(r"^\d{12}$")
@@ -50,180 +77,6 @@ DB_RESOURCE_ID = re.compile(r"^(db|cluster)-[A-Z0-9]{10,40}$")  # DbiResourceId 
 RATE_UNIT_MINUTES = {"minute": 1, "minutes": 1, "hour": 60, "hours": 60, "day": 1440, "days": 1440}
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """When a target is checked: an EventBridge Scheduler `rate(...)` or `cron(...)` in a time zone."""
-
-    expression: str
-    time_zone: str
-    period_minutes: int  # the longest gap between two runs, for the missed-heartbeat alarm
-
-
-@dataclass(frozen=True)
-class Target:
-    """One monitored database: where it is and when it is checked, plus `settings`, the monitor's
-    own model of the target (pgdrift.rules), which the stack renders into PGDRIFT_TARGETS."""
-
-    name: str
-    secret_arn: str
-    vpc_id: str
-    subnet_ids: tuple[str, ...]
-    db_security_group_id: str
-    port: int
-    schedule: Schedule
-    settings: TargetSettings  # schemas, expected key, severity overrides, waivers, tls, alert, auth
-    connection_limit: int = DEFAULT_CONNECTION_LIMIT  # the monitoring role's CONNECTION LIMIT
-    #: IAM database authentication as this database user (the monitor signs a token per run;
-    #: the function's role may rds-db:connect as it); None: the secret's password
-    iam_user: str | None = None
-    db_resource_id: str | None = None  # the instance's or cluster's resource id, for rds-db:connect
-
-    @property
-    def assume_role_arn(self) -> str | None:
-        return self.settings.assume_role_arn
-
-
-@dataclass(frozen=True)
-class EmailSubscriber:
-    address: str
-    min_severity: str | None  # None: every message, including alarms and "monitor failed"
-
-
-@dataclass(frozen=True)
-class Alerting:
-    emails: tuple[EmailSubscriber, ...]
-    slack_webhook_secret_arn: str | None
-    reminder_hours: int
-
-
-@dataclass(frozen=True)
-class Retention:
-    days: int  # snapshots, reports and run records expire after this many days
-    transition_days: int  # ... and move to S3 Standard-IA after this many
-    object_lock_days: int = 0  # 0: off; else S3 Object Lock, governance mode, bucket-wide default retention
-
-
-@dataclass(frozen=True)
-class Network:
-    vpc_id: str
-    availability_zones: tuple[str, ...]
-    vpc_endpoints: bool  # create Secrets Manager + SNS interface and S3 gateway endpoints
-    route_table_ids: tuple[str, ...]  # of the monitor's subnets, for the S3 gateway endpoint
-    s3_prefix_list_id: str | None  # com.amazonaws.<region>.s3, for the HTTPS egress rule to S3
-    https_egress_cidr: str | None  # without our endpoints: where HTTPS may go (NAT or existing endpoints)
-    # With our endpoints: the bucket policy denies object access that does not come through the S3
-    # gateway endpoint, except for AWS services acting for a caller (Athena) and these principals.
-    restrict_bucket_to_endpoint: bool = False
-    bucket_access_principals: tuple[str, ...] = ()  # CI uploading ledgers, operators reading history
-
-
-@dataclass(frozen=True)
-class Monitor:
-    reserved_concurrency: int  # x CONNECTIONS_PER_RUN never exceeds any target's connection_limit
-    connection_limit: int  # the targets' default
-    timeout_seconds: int
-    memory_mb: int
-    log_retention_days: int
-    ca_bundle: str | None  # local file (relative to the project) of the RDS CA bundle, copied into the asset
-    powertools_layer_version: int  # of the public AWSLambdaPowertoolsPythonV3-python312-arm64 layer
-    dashboards: bool  # one CloudWatch dashboard per target ($3/month each beyond the free three)
-
-
-@dataclass(frozen=True)
-class DeployConfig:
-    """The whole deployment: one stack, one VPC, any number of targets."""
-
-    account: str
-    region: str
-    stack_name: str
-    network: Network
-    monitor: Monitor
-    targets: tuple[Target, ...]
-    alerting: Alerting
-    retention: Retention
-    expected_artifacts_path: str | None  # local directory uploaded under expected/ at deploy time
-
-    @property
-    def subnet_ids(self) -> tuple[str, ...]:
-        return tuple(sorted({subnet for target in self.targets for subnet in target.subnet_ids}))
-
-    @property
-    def db_endpoints(self) -> tuple[tuple[str, int], ...]:
-        return tuple(sorted({(target.db_security_group_id, target.port) for target in self.targets}))
-
-
-class _Reader:
-    """Reads one JSON object, naming the key path in every error and rejecting unknown keys."""
-
-    def __init__(self, value: Any, path: str, allowed: tuple[str, ...]) -> None:
-        if not isinstance(value, Mapping):
-            raise _error(path, "expected an object", value)
-        unknown = sorted(set(value) - set(allowed))
-        if unknown:
-            raise _error(f"{_join(path, unknown[0])}", f"unknown key (allowed: {', '.join(allowed)})", None)
-        self.value = value
-        self.path = path
-
-    def child(self, key: str) -> str:
-        return _join(self.path, key)
-
-    def raw(self, key: str, default: Any = None) -> Any:
-        return self.value.get(key, default)
-
-    def string(self, key: str, pattern: re.Pattern[str] | None = None, default: str | None = None,
-               required: bool = True) -> str | None:
-        value = self.value.get(key, default)
-        if value is None:
-            if required:
-                raise _error(self.child(key), "is required", None)
-            return None
-        if not isinstance(value, str) or (pattern is not None and not pattern.match(value)):
-            expected = f"a string matching {pattern.pattern}" if pattern else "a string"
-            raise _error(self.child(key), f"expected {expected}", value)
-        return value
-
-    def required_string(self, key: str, pattern: re.Pattern[str] | None = None,
-                        default: str | None = None) -> str:
-        value = self.string(key, pattern, default)
-        assert value is not None  # string() raised when missing
-        return value
-
-    def integer(self, key: str, default: int | None, low: int, high: int) -> int:
-        value = self.value.get(key, default)
-        if value is None:
-            raise _error(self.child(key), "is required", None)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise _error(self.child(key), f"expected an integer from {low} to {high}", value)
-        return value
-
-    def boolean(self, key: str, default: bool) -> bool:
-        value = self.value.get(key, default)
-        if not isinstance(value, bool):
-            raise _error(self.child(key), "expected true or false", value)
-        return value
-
-    def strings(self, key: str, pattern: re.Pattern[str] | None = None, default: list[str] | None = None,
-                non_empty: bool = False) -> tuple[str, ...]:
-        value = self.value.get(key, default if default is not None else [])
-        if not isinstance(value, list) or (non_empty and not value):
-            raise _error(self.child(key), "expected a non-empty list" if non_empty else "expected a list", value)
-        for index, item in enumerate(value):
-            if not isinstance(item, str) or (pattern is not None and not pattern.match(item)):
-                expected = f"a string matching {pattern.pattern}" if pattern else "a string"
-                raise _error(f"{self.child(key)}[{index}]", f"expected {expected}", item)
-        return tuple(value)
-
-    def objects(self, key: str) -> list[tuple[str, Any]]:
-        value = self.value.get(key, [])
-        if not isinstance(value, list):
-            raise _error(self.child(key), "expected a list", value)
-        return [(f"{self.child(key)}[{index}]", item) for index, item in enumerate(value)]
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
 def _error(path: str, problem: str, value: Any) -> ConfigError:
     shown = "" if value is None else f", got {json.dumps(value, default=str)[:80]}"
     return ConfigError(f"reading pgdrift config: {path}: {problem}{shown}", REMEDY)
@@ -234,9 +87,17 @@ WEEKDAYS = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7
 
 
 def schedule_period_minutes(expression: str, path: str) -> int:
-    """The longest gap between two runs of a schedule, which the missed-heartbeat alarm waits for.
+    """The longest gap between two runs of a schedule, which the missed-heartbeat alarm waits for;
+    raises ConfigError naming `path` (see `_period_minutes`)."""
+    try:
+        return _period_minutes(expression)
+    except PydanticCustomError as error:
+        context = error.context or {}
+        raise _error(path, str(context["problem"]), context.get("value")) from None
 
-    Rates are exact. Crons are read conservatively (never shorter than the real gap, so the alarm
+
+def _period_minutes(expression: str) -> int:
+    """Rates are exact. Crons are read conservatively (never shorter than the real gap, so the alarm
     cannot fire between two on-time runs): a `*` or stepped minute runs every N minutes, a `*` or
     stepped hour hourly or every N hours, anything else daily, widened by the largest gap between
     the allowed weekdays. Schedules rarer than every 3 days are refused: the alarm waits two periods
@@ -245,29 +106,29 @@ def schedule_period_minutes(expression: str, path: str) -> int:
     if rate:
         minutes = int(rate.group(1)) * RATE_UNIT_MINUTES[rate.group(2)]
     elif CRON.match(expression):
-        minutes = _cron_period_minutes(expression[len("cron("):-1].split(), path, expression)
+        minutes = _cron_period_minutes(expression[len("cron("):-1].split(), expression)
     else:
-        raise _error(path, "expected rate(N minutes|hours|days) or cron(min hour dom month dow year)", expression)
+        raise rule_error(SCHEDULE_PROBLEM, expression)
     if not 1 <= minutes <= MAX_PERIOD_MINUTES:
-        raise _error(path, "must run at least every 3 days (the missed-heartbeat alarm waits two periods, "
-                     "and CloudWatch evaluates at most 7 days)", expression)
+        raise rule_error("must run at least every 3 days (the missed-heartbeat alarm waits two periods, "
+                         "and CloudWatch evaluates at most 7 days)", expression)
     return minutes
 
 
-def _cron_period_minutes(fields: list[str], path: str, expression: str) -> int:
+def _cron_period_minutes(fields: list[str], expression: str) -> int:
     minute, hour, day_of_month, _, day_of_week, _ = fields
     if day_of_month not in ("*", "?"):
         return 31 * 1440  # monthly or rarer
-    step = _step(minute, path, expression)
+    step = _step(minute, expression)
     if step is not None and hour == "*":
         return step
-    step = _step(hour, path, expression)
+    step = _step(hour, expression)
     if step is not None:
         return 60 * step
-    return 1440 * _largest_weekday_gap(day_of_week, path, expression)
+    return 1440 * _largest_weekday_gap(day_of_week, expression)
 
 
-def _step(field: str, path: str, expression: str) -> int | None:
+def _step(field: str, expression: str) -> int | None:
     """N for `*` (1), `*/N` or `A/N`; None for fixed values and lists."""
     if field == "*":
         return 1
@@ -276,237 +137,345 @@ def _step(field: str, path: str, expression: str) -> int | None:
     try:
         return int(field.split("/")[1])
     except ValueError:
-        raise _error(path, f"cannot read the step of cron field {field!r}", expression) from None
+        raise rule_error(f"cannot read the step of cron field {field!r}", expression) from None
 
 
-def _largest_weekday_gap(field: str, path: str, expression: str) -> int:
+def _largest_weekday_gap(field: str, expression: str) -> int:
     if field in ("*", "?"):
         return 1
     days: set[int] = set()
     for part in field.split(","):
-        bounds = [_weekday(bound.split("#")[0].rstrip("L"), path, expression) for bound in part.split("-")]
+        bounds = [_weekday(bound.split("#")[0].rstrip("L"), expression) for bound in part.split("-")]
         days.update(range(bounds[0], bounds[-1] + 1) if bounds[0] <= bounds[-1] else bounds)
     ordered = sorted(days)
     return max(((later - earlier) % 7 or 7) for earlier, later in zip(ordered, ordered[1:] + ordered[:1], strict=True))
 
 
-def _weekday(token: str, path: str, expression: str) -> int:
+def _weekday(token: str, expression: str) -> int:
     if token.upper() in WEEKDAYS:
         return WEEKDAYS[token.upper()]
     if token.isdigit() and 1 <= int(token) <= 7:
         return int(token)
-    raise _error(path, f"cannot read the cron day of week {token!r}", expression)
+    raise rule_error(f"cannot read the cron day of week {token!r}", expression)
 
 
-def _read_schedule(value: Any, path: str) -> Schedule:
-    reader = _Reader(value, path, ("expression", "time_zone"))
-    expression = reader.required_string("expression")
-    time_zone = reader.required_string("time_zone", default="UTC")
+def _is_time_zone(value: Any) -> bool:
     zones = zoneinfo.available_timezones()
-    if zones and time_zone not in zones:
-        raise _error(reader.child("time_zone"), "expected an IANA time zone such as Europe/Berlin", time_zone)
-    return Schedule(expression, time_zone, schedule_period_minutes(expression, reader.child("expression")))
+    return isinstance(value, str) and (not zones or value in zones)
 
 
-# The deploy config's names for the monitor's target settings, where they differ.
-_SETTINGS_KEYS = {"include_schemas": ("schemas", "include"), "exclude_schemas": ("schemas", "exclude"),
-                  "auth": ("iam_user",)}
-_SHARED_KEYS = ("expected_key", "tls", "allow_plaintext", "alert", "assume_role_arn", "severity_overrides",
-                "waivers", "version_table")
-
-
-def _read_settings(reader: _Reader, name: str, secret_arn: str, expected_key: str, schemas: _Reader) -> TargetSettings:
-    """The monitor's settings of this target, validated by the monitor's own model (pgdrift.rules), so a
-    config that synthesizes is one the monitor accepts."""
-    document: dict[str, Any] = {"name": name, "secret_arn": secret_arn, "expected_key": expected_key,
-                                "include_schemas": list(schemas.strings("include", default=["public"], non_empty=True)),
-                                "exclude_schemas": list(schemas.strings("exclude"))}
-    document |= {key: reader.raw(key) for key in _SHARED_KEYS if reader.raw(key) is not None}
-    if reader.raw("iam_user") is not None:
-        document["auth"] = "iam"
-    try:
-        return TargetSettings.model_validate(document)
-    except ValidationError as error:
-        problem = first_problem(error)
-        head, *rest = problem.location or ("",)
-        location = (*_SETTINGS_KEYS.get(str(head), (head,)), *rest)
-        raise _error(_join(reader.path, format_path(location)), problem.problem, problem.value) from None
-
-
-TARGET_KEYS = ("name", "secret_arn", "vpc_id", "subnet_ids", "db_security_group_id", "port", "schedule",
-               "schemas", "expected_key", "severity_overrides", "waivers", "tls", "allow_plaintext", "alert",
-               "assume_role_arn", "version_table", "connection_limit", "iam_user", "db_resource_id")
-
-
-def _read_target(value: Any, path: str, default_connection_limit: int) -> Target:
-    reader = _Reader(value, path, TARGET_KEYS)
-    name = reader.required_string("name", TARGET_NAME)
-    schemas = _Reader(reader.raw("schemas", {}), reader.child("schemas"), ("include", "exclude"))
-    expected_key = reader.required_string("expected_key", default=f"{contract.PREFIX_EXPECTED}{name}/ledger.json.gz")
-    if not expected_key.startswith(contract.PREFIX_EXPECTED):
-        # The monitor may read only this prefix of the bucket.
-        raise _error(reader.child("expected_key"), f"must start with {contract.PREFIX_EXPECTED}", expected_key)
-    secret_arn = reader.required_string("secret_arn", SECRET_ARN)
-    reader.string("assume_role_arn", ROLE_ARN, required=False)
-    return Target(
-        name=name,
-        secret_arn=secret_arn,
-        vpc_id=reader.required_string("vpc_id", VPC_ID),
-        subnet_ids=reader.strings("subnet_ids", SUBNET_ID, non_empty=True),
-        db_security_group_id=reader.required_string("db_security_group_id", SECURITY_GROUP_ID),
-        port=reader.integer("port", 5432, 1, 65535),
-        schedule=_read_schedule(reader.raw("schedule"), reader.child("schedule")),
-        settings=_read_settings(reader, name, secret_arn, expected_key, schemas),
-        connection_limit=_read_connection_limit(reader, default_connection_limit),
-        iam_user=reader.string("iam_user", DB_USER, required=False),
-        db_resource_id=_read_db_resource_id(reader),
-    )
-
-
-def _read_db_resource_id(reader: _Reader) -> str | None:
-    """rds-db:connect is granted on one database's resource id, so IAM authentication needs it."""
-    resource_id = reader.string("db_resource_id", DB_RESOURCE_ID, required=False)
-    if reader.raw("iam_user") is not None and resource_id is None:
-        raise _error(reader.child("db_resource_id"), "is needed with iam_user (the database's DbiResourceId, "
-                     "e.g. db-ABCDEFGHIJKLMNOPQRSTUVWXY0, from `aws rds describe-db-instances`)", None)
-    return resource_id
-
-
-def _read_connection_limit(reader: _Reader, default: int) -> int:
-    """The monitoring role's CONNECTION LIMIT: at least what one run opens."""
-    limit = reader.integer("connection_limit", default, 1, 10000)
+def _at_least_one_run(limit: int) -> int:
     if limit < CONNECTIONS_PER_RUN:
-        raise _error(reader.child("connection_limit"), f"one run opens {CONNECTIONS_PER_RUN} connections (the "
-                     f"snapshot reads over {CONNECTIONS_PER_RUN}), so the role needs a CONNECTION LIMIT of at "
-                     f"least {CONNECTIONS_PER_RUN}", limit)
+        raise rule_error(f"one run opens {CONNECTIONS_PER_RUN} connections (the snapshot reads over "
+                         f"{CONNECTIONS_PER_RUN}), so the role needs a CONNECTION LIMIT of at least "
+                         f"{CONNECTIONS_PER_RUN}", limit)
     return limit
 
 
-def _read_alerting(value: Any, path: str) -> Alerting:
-    reader = _Reader(value, path, ("email", "slack_webhook_secret_arn", "reminder_hours"))
-    emails = []
-    for item_path, item in reader.objects("email"):
-        email = _Reader(item, item_path, ("address", "min_severity"))
-        min_severity = email.string("min_severity", required=False)
-        if min_severity is not None and min_severity not in SEVERITIES:
-            raise _error(email.child("min_severity"), f"expected one of {', '.join(SEVERITIES)}", min_severity)
-        emails.append(EmailSubscriber(email.required_string("address", EMAIL), min_severity))
-    return Alerting(
-        emails=tuple(emails),
-        slack_webhook_secret_arn=reader.string("slack_webhook_secret_arn", SECRET_ARN, required=False),
-        reminder_hours=reader.integer("reminder_hours", 24, 0, 24 * 30),
-    )
+def _runs_often_enough(expression: str) -> str:
+    _period_minutes(expression)
+    return expression
 
 
-def _read_retention(value: Any, path: str) -> Retention:
-    reader = _Reader(value, path, ("days", "transition_days", "object_lock_days"))
-    days = reader.integer("days", 400, 1, 3650)
-    # S3 refuses a Standard-IA transition before day 30; 0 turns the transition off.
-    transition_days = reader.integer("transition_days", 30, 0, 3650)
-    if transition_days and not 30 <= transition_days < days:
-        raise _error(reader.child("transition_days"), f"expected 0 (off) or 30 up to days-1 ({days - 1})",
-                     transition_days)
-    # Locked longer than kept would make `days` a promise the bucket cannot keep.
-    object_lock_days = reader.integer("object_lock_days", 0, 0, 3650)
-    if object_lock_days > days:
-        raise _error(reader.child("object_lock_days"), f"expected 0 (off) up to days ({days})", object_lock_days)
-    return Retention(days, transition_days, object_lock_days)
+SCHEDULE_PROBLEM = "expected rate(N minutes|hours|days) or cron(min hour dom month dow year)"
+SCHEDULE = re.compile(rf"^(?:{RATE.pattern[1:-1]}|{CRON.pattern[1:-1]})$")
+Expression = Annotated[str, Checked(lambda value: isinstance(value, str) and bool(SCHEDULE.match(value)),
+                                    SCHEDULE_PROBLEM, (("pattern", SCHEDULE.pattern),)),
+                       AfterValidator(_runs_often_enough)]
+TimeZone = Annotated[str, Checked(_is_time_zone, "expected an IANA time zone such as Europe/Berlin")]
+ConnectionLimit = Annotated[int, Checked(lambda value: isinstance(value, int) and not isinstance(value, bool)
+                                         and 1 <= value <= 10000, "expected an integer from 1 to 10000",
+                                         (("minimum", CONNECTIONS_PER_RUN), ("maximum", 10000))),
+                            AfterValidator(_at_least_one_run)]
+SubnetIds = Annotated[tuple[Annotated[str, matching(SUBNET_ID)], ...], listed(NON_EMPTY_LIST)]
+AvailabilityZones = Annotated[tuple[Annotated[str, matching(AVAILABILITY_ZONE)], ...], listed(NON_EMPTY_LIST)]
+RouteTableIds = Annotated[tuple[Annotated[str, matching(ROUTE_TABLE_ID)], ...], listed()]
+PrincipalArns = Annotated[tuple[Annotated[str, matching(PRINCIPAL_ARN)], ...], listed()]
+# The monitor may read only this prefix of the bucket.
+ExpectedKey = Annotated[str, Checked(lambda value: isinstance(value, str)
+                                     and value.startswith(contract.PREFIX_EXPECTED),
+                                     f"must start with {contract.PREFIX_EXPECTED}",
+                                     (("pattern", f"^{contract.PREFIX_EXPECTED}"),))]
 
 
-def _read_network(value: Any, path: str, vpc_id: str) -> Network:
-    reader = _Reader(value, path, ("availability_zones", "vpc_endpoints", "route_table_ids",
-                                   "s3_prefix_list_id", "https_egress_cidr", "restrict_bucket_to_endpoint",
-                                   "bucket_access_principals"))
-    endpoints = reader.boolean("vpc_endpoints", True)
-    restrict = reader.boolean("restrict_bucket_to_endpoint", endpoints)
-    if restrict and not endpoints:
-        raise _error(reader.child("restrict_bucket_to_endpoint"), "needs vpc_endpoints: true (the S3 gateway "
-                     "endpoint this stack creates)", restrict)
-    if restrict and reader.raw("bucket_access_principals") is None:
-        # Required, not defaulted: an empty list would silently lock CI's ledger uploads out.
-        raise _error(reader.child("bucket_access_principals"), "is required while restrict_bucket_to_endpoint "
-                     "is on: list the roles that use the bucket from outside the VPC (CI uploading expected/, "
-                     "operators reading history), [] for none, or set restrict_bucket_to_endpoint to false", None)
-    return Network(
-        vpc_id=vpc_id,
-        availability_zones=reader.strings("availability_zones", AVAILABILITY_ZONE, non_empty=True),
-        vpc_endpoints=endpoints,
-        route_table_ids=reader.strings("route_table_ids", ROUTE_TABLE_ID, non_empty=endpoints),
-        s3_prefix_list_id=reader.string("s3_prefix_list_id", PREFIX_LIST_ID, required=endpoints),
-        https_egress_cidr=reader.string("https_egress_cidr", CIDR, required=not endpoints),
-        restrict_bucket_to_endpoint=restrict,
-        bucket_access_principals=reader.strings("bucket_access_principals", PRINCIPAL_ARN),
-    )
+class Section(Rules):
+    """A part of the deploy config: its field docstrings are the JSON Schema's descriptions."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
 
 
-MONITOR_KEYS = ("reserved_concurrency", "connection_limit", "timeout_seconds", "memory_mb", "log_retention_days",
-                "ca_bundle", "powertools_layer_version", "dashboards")
+class Schedule(Section):
+    """When a target is checked: an EventBridge Scheduler `rate(...)` or `cron(...)` in a time zone."""
+
+    expression: Expression
+    """rate(N minutes|hours|days) or cron(min hour dom month dow year); at least every 3 days"""
+    time_zone: TimeZone = "UTC"
+    """IANA time zone of a cron expression, e.g. Europe/Berlin"""
+
+    @property
+    def period_minutes(self) -> int:
+        """The longest gap between two runs, for the missed-heartbeat alarm."""
+        return _period_minutes(self.expression)
 
 
-def _read_monitor(reader: _Reader, targets: tuple[Target, ...], connection_limit: int) -> Monitor:
-    return Monitor(
-        reserved_concurrency=_reserved_concurrency(reader, targets),
-        connection_limit=connection_limit,
-        timeout_seconds=reader.integer("timeout_seconds", 60, 10, 900),
-        memory_mb=reader.integer("memory_mb", 512, 128, 10240),
-        log_retention_days=reader.integer("log_retention_days", 365, 1, 3653),
-        ca_bundle=reader.string("ca_bundle", required=False),
-        powertools_layer_version=reader.integer("powertools_layer_version", 27, 1, 10000),
-        dashboards=reader.boolean("dashboards", True),
-    )
+class SchemaFilter(Section):
+    include: Annotated[tuple[Text, ...], listed(NON_EMPTY_LIST)] = ("public",)
+    """schemas (globs) the monitor reads"""
+    exclude: Texts = ()
+    """schemas (globs) left out of the included ones"""
 
 
-def _reserved_concurrency(reader: _Reader, targets: tuple[Target, ...]) -> int:
-    """Concurrent runs, each opening CONNECTIONS_PER_RUN connections, must fit the smallest role limit:
-    one function serves every target, so all its runs may be of one target (issue 12: four runs
-    against CONNECTION LIMIT 3 failed with "too many connections"). Default: as many as fit."""
-    tightest = min(targets, key=lambda target: target.connection_limit)
-    fits = tightest.connection_limit // CONNECTIONS_PER_RUN
-    concurrency = reader.integer("reserved_concurrency", fits, 1, 1000)
-    if concurrency > fits:
-        raise _error(reader.child("reserved_concurrency"),
-                     f"{concurrency} concurrent runs x {CONNECTIONS_PER_RUN} connections each exceed the connection "
-                     f"limit {tightest.connection_limit} of target {tightest.name}; set it to at most {fits}, or "
-                     "raise the role's CONNECTION LIMIT and connection_limit (monitor or target)", concurrency)
-    return concurrency
+# The target's settings in the monitor's model, built from the deploy config's names for them.
+_SETTINGS_FIELDS = ("tls", "allow_plaintext", "alert", "assume_role_arn", "severity_overrides", "waivers",
+                    "version_table")
 
 
-TOP_KEYS = ("account", "region", "stack_name", "network", "monitor", "targets", "alerting", "retention",
-            "expected_artifacts_path")
+class Target(Section):
+    """One monitored database: where it is and when it is checked, plus `settings`, the monitor's
+    own model of the target (pgdrift.rules), which the stack renders into PGDRIFT_TARGETS."""
+
+    name: TargetName
+    """lowercase letters, digits and '-': names S3 keys, schedules, alarms and dashboards"""
+    secret_arn: Annotated[str, matching(SECRET_ARN)]
+    """the Secrets Manager secret with the database's host, port, dbname, username (and password)"""
+    vpc_id: Annotated[str, matching(VPC_ID)]
+    """the database's VPC; all targets share one"""
+    subnet_ids: SubnetIds
+    """subnets the monitor runs in (routes to the database and to AWS APIs)"""
+    db_security_group_id: Annotated[str, matching(SECURITY_GROUP_ID)]
+    """the database's security group; the stack allows the monitor in on `port`"""
+    port: Annotated[int, integer(1, 65535)] = 5432
+    schedule: Schedule
+    schemas: SchemaFilter = SchemaFilter()
+    expected_key: ExpectedKey | None = None
+    """S3 key of the expected-schema artifact (default expected/<name>/ledger.json.gz)"""
+    severity_overrides: Annotated[tuple[SeverityRule, ...], listed()] = ()
+    waivers: Annotated[tuple[WaiverRule, ...], listed()] = ()
+    tls: TlsRules | None = None
+    allow_plaintext: Flag = False
+    alert: AlertRules = AlertRules()
+    assume_role_arn: Annotated[str, matching(ROLE_ARN)] | None = None
+    """a role the monitor assumes to read a secret in another account"""
+    version_table: VersionTable = DEFAULT_VERSION_TABLE
+    """Alembic's version table when env.py renames it: NAME or SCHEMA.NAME"""
+    connection_limit: ConnectionLimit = DEFAULT_CONNECTION_LIMIT
+    """the monitoring role's CONNECTION LIMIT (default: monitor.connection_limit)"""
+    iam_user: Annotated[str, matching(DB_USER)] | None = None
+    """IAM database authentication as this database user (default: the secret's password)"""
+    db_resource_id: Annotated[str, matching(DB_RESOURCE_ID)] | None = None
+    """the instance's or cluster's resource id (DbiResourceId), needed with iam_user for rds-db:connect"""
+    _settings: TargetSettings = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _resolve(self) -> Target:
+        if self.iam_user is not None and self.db_resource_id is None:
+            # rds-db:connect is granted on one database's resource id.
+            raise rule_error("is needed with iam_user (the database's DbiResourceId, e.g. "
+                             "db-ABCDEFGHIJKLMNOPQRSTUVWXY0, "
+                             "from `aws rds describe-db-instances`)", key="db_resource_id")
+        self._settings = self._monitor_settings()
+        return self
+
+    def _monitor_settings(self) -> TargetSettings:
+        """Validated by the monitor's own model, so a config that synthesizes is one the monitor accepts."""
+        document: dict[str, Any] = {
+            "name": self.name, "secret_arn": self.secret_arn,
+            "expected_key": self.expected_key or f"{contract.PREFIX_EXPECTED}{self.name}/ledger.json.gz",
+            "include_schemas": self.schemas.include, "exclude_schemas": self.schemas.exclude,
+            "auth": "password" if self.iam_user is None else "iam",
+        } | {key: getattr(self, key) for key in _SETTINGS_FIELDS}
+        try:
+            return TargetSettings.model_validate(document)
+        except ValidationError as error:
+            problem = first_problem(error)
+            location = ["iam_user" if part == "auth" else part for part in problem.location]
+            raise rule_error(problem.problem, problem.value, key=".".join(map(str, location))) from None
+
+    @property
+    def settings(self) -> TargetSettings:
+        """Schemas, expected key, severity overrides, waivers, tls, alert, auth: one PGDRIFT_TARGETS entry."""
+        return self._settings
+
+
+class EmailSubscriber(Section):
+    address: Annotated[str, matching(EMAIL)]
+    min_severity: Severity | None = None
+    """None: every message, including alarms and "monitor failed"; else findings at or above it"""
+
+
+class Alerting(Section):
+    email: tuple[EmailSubscriber, ...] = ()
+    slack_webhook_secret_arn: Annotated[str, matching(SECRET_ARN)] | None = None
+    """a secret holding the Slack incoming-webhook URL"""
+    reminder_hours: Annotated[int, integer(0, 24 * 30)] = 24
+    """hours between reminders while drift persists; 0: none"""
+
+    @property
+    def emails(self) -> tuple[EmailSubscriber, ...]:
+        return self.email
+
+
+class Retention(Section):
+    days: Annotated[int, integer(1, 3650)] = 400
+    """snapshots, reports and run records expire after this many days"""
+    transition_days: Annotated[int, integer(0, 3650)] = 30
+    """... and move to S3 Standard-IA after this many (0: off; S3 refuses fewer than 30)"""
+    object_lock_days: Annotated[int, integer(0, 3650)] = 0
+    """0: off; else S3 Object Lock, governance mode, bucket-wide default retention (at most days)"""
+
+    @model_validator(mode="after")
+    def _within_days(self) -> Retention:
+        if self.transition_days and not 30 <= self.transition_days < self.days:
+            raise rule_error(f"expected 0 (off) or 30 up to days-1 ({self.days - 1})", self.transition_days,
+                             key="transition_days")
+        # Locked longer than kept would make `days` a promise the bucket cannot keep.
+        if self.object_lock_days > self.days:
+            raise rule_error(f"expected 0 (off) up to days ({self.days})", self.object_lock_days,
+                             key="object_lock_days")
+        return self
+
+
+class Network(Section):
+    availability_zones: AvailabilityZones
+    """of the monitor's subnets"""
+    vpc_endpoints: Flag = True
+    """create Secrets Manager and SNS interface endpoints and an S3 gateway endpoint"""
+    route_table_ids: RouteTableIds = ()
+    """of the monitor's subnets, for the S3 gateway endpoint (required with vpc_endpoints)"""
+    s3_prefix_list_id: Annotated[str, matching(PREFIX_LIST_ID)] | None = None
+    """com.amazonaws.<region>.s3, for the HTTPS egress rule to S3 (required with vpc_endpoints)"""
+    https_egress_cidr: Annotated[str, matching(CIDR)] | None = None
+    """without our endpoints: where HTTPS may go (NAT or existing endpoints; required then)"""
+    restrict_bucket_to_endpoint: Flag = True
+    """deny object access that does not come through the S3 gateway endpoint, except for AWS services
+    acting for a caller (Athena) and bucket_access_principals (default: vpc_endpoints)"""
+    bucket_access_principals: PrincipalArns = ()
+    """roles or users (* allowed) that use the bucket from outside the VPC: CI uploading expected/,
+    operators reading history; required while restrict_bucket_to_endpoint is on ([] for none)"""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_follow_the_endpoints(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        endpoints = value.get("vpc_endpoints", True)
+        restrict = value.get("restrict_bucket_to_endpoint", endpoints)
+        if restrict is True and endpoints is True and value.get("bucket_access_principals") is None:
+            # Required, not defaulted: an empty list would silently lock CI's ledger uploads out.
+            raise rule_error("is required while restrict_bucket_to_endpoint is on: list the roles that use the "
+                             "bucket from outside the VPC (CI uploading expected/, operators reading history), [] "
+                             "for none, or set restrict_bucket_to_endpoint to false", key="bucket_access_principals")
+        return {**value, "restrict_bucket_to_endpoint": restrict}
+
+    @model_validator(mode="after")
+    def _endpoint_conditions(self) -> Network:
+        if self.restrict_bucket_to_endpoint and not self.vpc_endpoints:
+            raise rule_error("needs vpc_endpoints: true (the S3 gateway endpoint this stack creates)", True,
+                             key="restrict_bucket_to_endpoint")
+        if self.vpc_endpoints and not self.route_table_ids:
+            raise rule_error(NON_EMPTY_LIST, [], key="route_table_ids")
+        if self.vpc_endpoints and self.s3_prefix_list_id is None:
+            raise rule_error("is required", key="s3_prefix_list_id")
+        if not self.vpc_endpoints and self.https_egress_cidr is None:
+            raise rule_error("is required", key="https_egress_cidr")
+        return self
+
+
+class Monitor(Section):
+    reserved_concurrency: Annotated[int, integer(1, 1000)] | None = None
+    """concurrent runs; x 2 connections each, never more than any target's connection_limit
+    (default: as many as fit the tightest)"""
+    connection_limit: ConnectionLimit = DEFAULT_CONNECTION_LIMIT
+    """the targets' default connection_limit: the monitoring role's CONNECTION LIMIT"""
+    timeout_seconds: Annotated[int, integer(10, 900)] = 60
+    memory_mb: Annotated[int, integer(128, 10240)] = 512
+    log_retention_days: Annotated[int, integer(1, 3653)] = 365
+    ca_bundle: Text | None = None
+    """local file (relative to the project) of the RDS CA bundle, copied into the asset"""
+    powertools_layer_version: Annotated[int, integer(1, 10000)] = 27
+    """of the public AWSLambdaPowertoolsPythonV3-python312-arm64 layer"""
+    dashboards: Flag = True
+    """one CloudWatch dashboard per target ($3/month each beyond the free three)"""
+
+
+class DeployConfig(Section):
+    """The whole deployment: one stack, one VPC, any number of targets."""
+
+    account: Annotated[str, matching(ACCOUNT)]
+    region: Annotated[str, matching(REGION)]
+    stack_name: Annotated[str, matching(STACK_NAME)] = "pgdrift"
+    network: Network
+    monitor: Monitor = Monitor()
+    targets: Annotated[tuple[Target, ...], listed("expected at least one target")]
+    alerting: Alerting = Alerting()
+    retention: Retention = Retention()
+    expected_artifacts_path: Text | None = None
+    """local directory uploaded under expected/ at deploy time"""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _targets_default_to_the_monitors_connection_limit(cls, value: Any) -> Any:
+        monitor, targets = (value.get("monitor"), value.get("targets")) if isinstance(value, dict) else (None, None)
+        limit = monitor.get("connection_limit") if isinstance(monitor, dict) else None
+        if limit is None or not isinstance(targets, list):
+            return value
+        return {**value, "targets": [{"connection_limit": limit, **target} if isinstance(target, dict) else target
+                                     for target in targets]}
+
+    @model_validator(mode="after")
+    def _resolve(self) -> DeployConfig:
+        self._check_targets()
+        concurrency = self._reserved_concurrency()
+        if concurrency == self.monitor.reserved_concurrency:
+            return self
+        monitor = self.monitor.model_copy(update={"reserved_concurrency": concurrency})
+        return self.model_copy(update={"monitor": monitor})
+
+    def _check_targets(self) -> None:
+        seen: set[str] = set()
+        for index, target in enumerate(self.targets):
+            if target.name in seen:
+                raise rule_error("duplicate target name", target.name, key=f"targets[{index}].name")
+            seen.add(target.name)
+            if target.vpc_id != self.vpc_id:
+                # One monitor function lives in one VPC; deploy one stack per VPC (docs/deploying.md).
+                raise rule_error(f"all targets must share one VPC ({self.vpc_id}); deploy another stack for "
+                                 "another VPC", target.vpc_id, key=f"targets[{index}].vpc_id")
+
+    def _reserved_concurrency(self) -> int:
+        """Concurrent runs, each opening CONNECTIONS_PER_RUN connections, must fit the smallest role limit:
+        one function serves every target, so all its runs may be of one target (issue 12: four runs
+        against CONNECTION LIMIT 3 failed with "too many connections"). Default: as many as fit."""
+        tightest = min(self.targets, key=lambda target: target.connection_limit)
+        fits = tightest.connection_limit // CONNECTIONS_PER_RUN
+        concurrency = self.monitor.reserved_concurrency or fits
+        if concurrency > fits:
+            raise rule_error(f"{concurrency} concurrent runs x {CONNECTIONS_PER_RUN} connections each exceed the "
+                             f"connection limit {tightest.connection_limit} of target {tightest.name}; set it to at "
+                             f"most {fits}, or raise the role's CONNECTION LIMIT and connection_limit (monitor or "
+                             "target)", concurrency, key="monitor.reserved_concurrency")
+        return concurrency
+
+    @property
+    def vpc_id(self) -> str:
+        return self.targets[0].vpc_id
+
+    @property
+    def subnet_ids(self) -> tuple[str, ...]:
+        return tuple(sorted({subnet for target in self.targets for subnet in target.subnet_ids}))
+
+    @property
+    def db_endpoints(self) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted({(target.db_security_group_id, target.port) for target in self.targets}))
 
 
 def parse_config(value: Any) -> DeployConfig:
     """Validate a configuration object; raises ConfigError naming the first bad key."""
-    reader = _Reader(value, "", TOP_KEYS)
-    monitor = _Reader(reader.raw("monitor", {}), "monitor", MONITOR_KEYS)
-    connection_limit = _read_connection_limit(monitor, DEFAULT_CONNECTION_LIMIT)
-    targets = tuple(_read_target(item, item_path, connection_limit) for item_path, item in reader.objects("targets"))
-    if not targets:
-        raise _error("targets", "expected at least one target", None)
-    _check_targets(targets)
-    return DeployConfig(
-        account=reader.required_string("account", ACCOUNT),
-        region=reader.required_string("region", REGION),
-        stack_name=reader.required_string("stack_name", STACK_NAME, default="pgdrift"),
-        network=_read_network(reader.raw("network", {}), "network", targets[0].vpc_id),
-        monitor=_read_monitor(monitor, targets, connection_limit),
-        targets=targets,
-        alerting=_read_alerting(reader.raw("alerting", {}), "alerting"),
-        retention=_read_retention(reader.raw("retention", {}), "retention"),
-        expected_artifacts_path=reader.string("expected_artifacts_path", required=False),
-    )
-
-
-def _check_targets(targets: tuple[Target, ...]) -> None:
-    seen: set[str] = set()
-    for index, target in enumerate(targets):
-        if target.name in seen:
-            raise _error(f"targets[{index}].name", "duplicate target name", target.name)
-        seen.add(target.name)
-        if target.vpc_id != targets[0].vpc_id:
-            # One monitor function lives in one VPC; deploy one stack per VPC (docs/deploying.md).
-            raise _error(f"targets[{index}].vpc_id", f"all targets must share one VPC ({targets[0].vpc_id}); "
-                         "deploy another stack for another VPC", target.vpc_id)
+    try:
+        return DeployConfig.model_validate(value)
+    except ValidationError as error:
+        problem = first_problem(error)
+        raise _error(problem.path, problem.problem, problem.value) from None
 
 
 def read_config_file(path: Path) -> DeployConfig:
@@ -554,3 +523,38 @@ def config_from_context(context: Mapping[str, Any], root: Path) -> DeployConfig:
             raise ConfigError("reading pgdrift config: context pgdrift is not valid JSON",
                               "Pass a JSON object") from None
     return parse_config(inline)
+
+
+def json_schema() -> dict[str, Any]:
+    """The deploy config's JSON Schema: the bare object, or a cdk.context-style file holding it under
+    `pgdrift` (other keys allowed there, `$schema` among them)."""
+    schema = DeployConfig.model_json_schema()
+    definitions = schema.pop("$defs")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "pgdrift deploy config",
+        "description": "Generated by `python -m infra.config --schema` from infra/config.py; see docs/deploying.md",
+        "anyOf": [{"$ref": "#/$defs/DeployConfig"},
+                  {"type": "object", "required": [CONTEXT_KEY],
+                   "properties": {CONTEXT_KEY: {"$ref": "#/$defs/DeployConfig"}}}],
+        "$defs": {**definitions, "DeployConfig": schema},
+    }
+
+
+def render_json_schema() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def main(arguments: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.config", description="The deploy config's JSON Schema.")
+    parser.add_argument("--schema", action="store_true", help=f"rewrite {SCHEMA_FILE.name} next to this module")
+    if not parser.parse_args(arguments).schema:
+        sys.stdout.write(render_json_schema())
+        return 0
+    SCHEMA_FILE.write_text(render_json_schema(), encoding="utf-8")
+    print(f"wrote {SCHEMA_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -29,7 +29,7 @@ class MonitorNetwork:
 
 def create_network(scope: Construct, config: DeployConfig) -> MonitorNetwork:
     network = config.network
-    vpc = ec2.Vpc.from_vpc_attributes(scope, "Vpc", vpc_id=network.vpc_id,
+    vpc = ec2.Vpc.from_vpc_attributes(scope, "Vpc", vpc_id=config.vpc_id,
                                       availability_zones=list(network.availability_zones))
     subnets = [_import_subnet(scope, index, subnet_id) for index, subnet_id in enumerate(config.subnet_ids)]
     security_group = ec2.SecurityGroup(scope, "MonitorSecurityGroup", vpc=vpc, allow_all_outbound=False,
@@ -79,11 +79,11 @@ def _create_endpoints(scope: Construct, config: DeployConfig, vpc: ec2.IVpc,
     services = INTERFACE_SERVICES + (("sts",) if any(target.assume_role_arn for target in config.targets) else ())
     for service in services:
         # L1: the L2 wants one subnet per AZ with known AZs, which id-imported subnets lack.
-        ec2.CfnVPCEndpoint(scope, f"{service.capitalize()}Endpoint", vpc_id=network.vpc_id,
+        ec2.CfnVPCEndpoint(scope, f"{service.capitalize()}Endpoint", vpc_id=config.vpc_id,
                            service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",
                            subnet_ids=list(config.subnet_ids), security_group_ids=[endpoint_group.security_group_id],
                            private_dns_enabled=True)
-    s3_endpoint = ec2.CfnVPCEndpoint(scope, "S3Endpoint", vpc_id=network.vpc_id,
+    s3_endpoint = ec2.CfnVPCEndpoint(scope, "S3Endpoint", vpc_id=config.vpc_id,
                                      service_name=f"com.amazonaws.{region}.s3", vpc_endpoint_type="Gateway",
                                      route_table_ids=list(network.route_table_ids))
     assert network.s3_prefix_list_id is not None  # config requires it with endpoints
