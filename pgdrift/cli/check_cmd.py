@@ -34,6 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("dsn", metavar="DSN", help="postgresql://user:pass@host:5432/db?sslmode=require")
     add_report_arguments(parser)
+    parser.add_argument(
+        "--remediation-sql", metavar="FILE",
+        help="also write a SQL script, to review before running, that restores the expected schema for each "
+        "out-of-band finding (destructive statements commented out), with the Alembic operations that would "
+        "adopt the live state instead",
+    )
     add_read_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -102,6 +108,12 @@ def emit(report: Report, arguments: argparse.Namespace) -> int:
 
 def run(arguments: argparse.Namespace) -> int:
     check_output(arguments.output)  # before the databases are read
+    check_output(arguments.remediation_sql)
     expected: Ledger | Snapshot = load_expected(read_location(arguments.expected), arguments.expected)
     live = read_snapshot(connect_options(arguments.dsn, arguments), read_options(arguments))
-    return emit(check(live, expected, load_config(arguments.config)), arguments)
+    report = check(live, expected, load_config(arguments.config))
+    if arguments.remediation_sql:
+        from pgdrift.compare.remediation import render_sql
+
+        write_output(render_sql(report), arguments.remediation_sql)
+    return emit(report, arguments)
