@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="compare two environments (e.g. production against dev) through the ledger",
         description="Read both schemas, show both revisions and the lag between them, explain every "
         "difference by the migrations one side lacks, and flag the rest as out-of-band on the side that has "
-        "it. Exit 0 when both are at the same revision with no difference, 1 otherwise, 2 on error.",
+        "it. Exit 1 when the report meets a --fail-on condition (by default out-of-band drift on either side "
+        "or a hazard; `pending` adds being at different revisions), 0 otherwise, 2 on error.",
     )
     parser.add_argument("dsn_a", metavar="DSN_A", help="the environment under review (e.g. production)")
     parser.add_argument("dsn_b", metavar="DSN_B", help="the reference environment (e.g. dev)")
