@@ -18,6 +18,7 @@ from pgdrift.render import render
 from pgdrift.vocabulary import Cause, HazardKind
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
+from tests.drift_support import contradictions
 from tests.support import TestServer, execute
 
 
@@ -178,6 +179,7 @@ def test_behind_with_out_of_band_drift_and_conflicts(server: TestServer, linear:
     """,
     )
     report = check(snapshot(dsn), linear)
+    assert contradictions(report.changes) == []
     out_of_band = _by_cause(report, "out_of_band")
     # Then each out-of-band finding names the migration that shaped the expected object, or none.
     assert out_of_band[("index", "missing", "public.ix_users_email")] == "l002"
@@ -201,6 +203,37 @@ def test_behind_with_out_of_band_drift_and_conflicts(server: TestServer, linear:
     # Hazards appear in every rendered format.
     for fmt in ("text", "markdown", "json", "html"):
         assert "ix_users_name" in render(report, fmt) and "already exists" in render(report, fmt)
+
+
+def test_pending_findings_describe_the_live_database(server: TestServer, linear: Ledger) -> None:
+    # Given a database at l002 changed by hand ahead of its pending migrations: the constraint l004
+    # drops already dropped, the index l004 creates already created (same definition), and the
+    # column l003 narrows widened instead
+    dsn = migrated(
+        server,
+        "linear",
+        "l002",
+        sql="""
+        ALTER TABLE users DROP CONSTRAINT ck_users_email_at;
+        CREATE INDEX ix_users_name ON users (name);
+        ALTER TABLE users ALTER COLUMN email TYPE varchar(300);
+    """,
+    )
+
+    # When it is checked
+    report = check(snapshot(dsn), linear)
+
+    # Then no object is both missing and present
+    assert contradictions(report.changes) == []
+    # and the gone constraint is one out-of-band finding, not also "still here"
+    constraint = [c for c in report.changes if c.object == "public.users.ck_users_email_at"]
+    assert [(c.cause, c.change) for c in constraint] == [(Cause.OUT_OF_BAND, "missing")]
+    # and the hand-made index is one finding that names the migration that creates it too
+    (index,) = [c for c in report.changes if c.object == "public.ix_users_name"]
+    assert index.cause == Cause.OUT_OF_BAND and "pending migration l004, which creates it too" in index.reason
+    # and the pending narrowing of email is described from the live type
+    email = [c for c in report.changes if c.object == "public.users.email" and c.cause == Cause.PENDING_MIGRATION]
+    assert [(c.expected, c.actual) for c in email] == [("character varying(100)", "character varying(300)")]
 
 
 def test_json_report_fields(server: TestServer, linear: Ledger) -> None:

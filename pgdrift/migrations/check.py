@@ -111,6 +111,41 @@ def _identities(change: Change) -> list[tuple[str, str]]:
     return identities
 
 
+def _finding_key(change: Change) -> tuple[str, str, str | None]:
+    return change.kind, change.object, change.attribute
+
+
+def as_found(planned: Iterable[Change], found: Iterable[Change], live: Snapshot) -> list[Change]:
+    """What pending migrations will change (`planned`: head against the expected schema at the live
+    revision), described by the live database's actual state against head (`found`).
+
+    A planned change the live database does not show (the object is already as head wants it, or
+    is already gone) is no pending finding: the out-of-band finding on it says what happened, and
+    two findings would contradict each other ("missing" and "still here", issue 15). Partitions
+    a pending migration drops keep to the ones it drops. An object a pending migration creates
+    that the live database lacks stays missing even when the live comparison guessed a rename
+    onto a hand-made object (the out-of-band finding says that object is unexpected).
+    """
+    by_key = {_finding_key(change): change for change in found}
+    result = []
+    for change in planned:
+        actual = by_key.get(_finding_key(change))
+        if actual is not None and actual.change != change.change:
+            actual = None
+        if actual is None and change.change == ChangeType.MISSING and change.object not in live.of_kind(change.kind):
+            actual = change
+        if actual is None:
+            continue
+        if change.attribute == "partitions":
+            dropped = set(change.detail.get("unexpected_partitions", ()))
+            still = [key for key in actual.detail.get("unexpected_partitions", ()) if key in dropped]
+            if not still:
+                continue
+            actual = dataclasses.replace(change, detail={**change.detail, "unexpected_partitions": still})
+        result.append(actual)
+    return result
+
+
 def _pending_reason(change: Change) -> str:
     """The default reason of an unexpected object ("no migration created it") is wrong when a
     pending migration drops it; say that instead, naming the object like every other reason."""
@@ -449,9 +484,28 @@ def _against_live_revision(
     pending = ledger.pending(position.revisions)
     applied = ledger.ancestors(position.revisions)
     out_of_band = _attribute(drift.analyze(expected_live, live, config), ledger, applied, OUT_OF_BAND)
-    to_head = _attribute(drift.analyze(head, expected_live, config), ledger, {r.id for r in pending}, PENDING)
+    planned = drift.analyze(head, expected_live, config)
+    found = as_found(planned, drift.analyze(head, live, config), live)
+    pending_ids = {r.id for r in pending}
+    to_head = _attribute(found, ledger, pending_ids, PENDING)
+    out_of_band = [_ahead_of_pending(change, planned, ledger, pending_ids) for change in out_of_band]
     status = _status(ledger, position, pending_migrations(ledger, pending, expected_live, live), len(pending))
     return out_of_band + to_head, status
+
+
+def _ahead_of_pending(change: Change, planned: Iterable[Change], ledger: Ledger, pending: set[str]) -> Change:
+    """An object made by hand that a pending migration also creates is one finding, which says so."""
+    if change.change != ChangeType.UNEXPECTED:
+        return change
+    creates = any(p.change == ChangeType.MISSING and (p.kind, p.object) == (change.kind, change.object)
+                  for p in planned)
+    revision = ledger.last_touch([(change.kind, change.object)], pending) if creates else None
+    if revision is None:
+        return change
+    label = BY_NAME[change.kind].label if change.kind in BY_NAME else change.kind
+    reason = (f"{label} {change.object} was made out of band ahead of the pending migration {revision}, "
+              "which creates it too")
+    return dataclasses.replace(change, reason=reason)
 
 
 def _status(
@@ -569,12 +623,15 @@ def _explain(
 ) -> tuple[list[Change], MigrationStatus]:
     a = _environment(labels[0], a_snapshot, positions[0], ledger)
     b = _environment(labels[1], b_snapshot, positions[1], ledger)
-    explained = _attribute(
-        drift.analyze(b.expected, a.expected, config), ledger, set(a.applied ^ b.applied), PENDING
-    )
+    planned = drift.analyze(b.expected, a.expected, config)
+    found = as_found(planned, drift.analyze(b.snapshot, a.snapshot, config), a.snapshot)
+    explained = _attribute(found, ledger, set(a.applied ^ b.applied), PENDING)
     out_of_band_a = _attribute(
         drift.analyze(a.expected, a.snapshot, config), ledger, set(a.applied), OUT_OF_BAND, {"side": a.label}
     )
+    out_of_band_a = [
+        _ahead_of_pending(change, planned, ledger, set(a.applied ^ b.applied)) for change in out_of_band_a
+    ]
     # B's own drift, oriented like the report (B is the expected side): B's extra object is "missing".
     out_of_band_b = _attribute(
         drift.analyze(b.snapshot, b.expected, config), ledger, set(b.applied), OUT_OF_BAND, {"side": b.label}
