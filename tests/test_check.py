@@ -12,13 +12,14 @@ from pgdrift.compare.findings import Report
 from pgdrift.compare.type_rules import narrows, widens
 from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.migrations import ledger as ledger_module
-from pgdrift.migrations.check import check
-from pgdrift.migrations.ledger import Ledger
+from pgdrift.migrations.check import check, pending_migrations
+from pgdrift.migrations.ledger import Ledger, Revision, build_ledger
 from pgdrift.render import render
 from pgdrift.vocabulary import Cause, HazardKind
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
 from tests.drift_support import contradictions
+from tests.drift_support import snapshot as made_snapshot
 from tests.support import TestServer, execute
 
 
@@ -116,6 +117,35 @@ def test_destructive_operations_of_pending_migrations(server: TestServer, linear
     )
     rename = hazards[(HazardKind.DESTRUCTIVE, "public.orders")]
     assert "renames table public.orders to public.purchases" in rename and "500 rows" in rename
+
+
+def _made_ledger(*schemas: dict[str, dict[str, str]]) -> Ledger:
+    """A ledger r1, r2, ... whose revision n leaves the schema `schemas[n]` (r0 is `schemas[0]`)."""
+    steps = [(Revision(f"r{n}", (f"r{n - 1}",) if n > 1 else (), f"step {n}"), made_snapshot(tables))
+             for n, tables in enumerate(schemas) if n]
+    return build_ledger(steps, made_snapshot(schemas[0]), [f"r{len(schemas) - 1}"], "made", "2026-02-02T00:00:00Z")
+
+
+def test_dropping_what_the_live_database_lacks_loses_nothing() -> None:
+    # Given pending r2 adds a column and r3 drops it again, and r3 drops a table that the live
+    # database (at r1) has already lost
+    ledger = _made_ledger(
+        {"users": {"id": "bigint"}, "old": {"id": "bigint"}},
+        {"users": {"id": "bigint"}, "old": {"id": "bigint"}},
+        {"users": {"id": "bigint", "nickname": "text"}, "old": {"id": "bigint"}},
+        {"users": {"id": "bigint"}},
+    )
+    live = made_snapshot({"users": {"id": "bigint"}}, rows={"users": 10})
+
+    # When the hazards of the pending migrations are weighed against it
+    pending = pending_migrations(ledger, ledger.pending("r1"), ledger.expected_at("r1"), live)
+
+    # Then no data loss is announced for values the live database never had
+    destructive = [h for p in pending for h in p.hazards if h.type == HazardKind.DESTRUCTIVE]
+    assert destructive == []
+    # and the table already gone out of band is a conflict, not a drop
+    conflicts = {h.object for p in pending for h in p.hazards if h.type == HazardKind.CONFLICT}
+    assert "public.old" in conflicts
 
 
 def test_narrowing_type_changes_are_destructive(server: TestServer, linear: Ledger) -> None:

@@ -302,6 +302,8 @@ def _destructive(revision: Revision, live: Snapshot) -> list[Hazard]:
     gone = {key for key, (before, after) in tables.items() if before and not after}
     hazards = [hazard for old, new in renames.items() for hazard in _rename_hazards(revision, old, new, live)]
     for key in sorted(gone - set(renames)):
+        if key not in live.of_kind("table"):  # nothing of it in the live database to lose
+            continue
         rows = _rows(live, key)
         hazards.append(
             Hazard(
@@ -314,16 +316,23 @@ def _destructive(revision: Revision, live: Snapshot) -> list[Hazard]:
         )
     for key, (before, after) in revision.changes.get("column", {}).items():
         table_key = str(BY_NAME["column"].table(_column(before or after)))
-        if table_key not in gone:
+        live_column = live.of_kind("column").get(key)
+        # Only what the live database holds can be lost: a column an earlier pending migration
+        # creates, or one already dropped out of band, has no values there (issue 15).
+        if before is not None and table_key not in gone and live_column is not None:
             hazards.extend(
-                _column_hazards(revision.id, key, before, after, _rows_text(_rows(live, table_key)))
+                _column_hazards(revision.id, key, live_column.type, after, _rows_text(_rows(live, table_key)))
             )
     return hazards
 
 
 def _rename_hazards(revision: Revision, old: str, new: str, live: Snapshot) -> list[Hazard]:
+    if old not in live.of_kind("table"):
+        return []
     rows = _rows(live, old)
-    lost = sorted(_table_shape(revision.changes, old, 0) - _table_shape(revision.changes, new, 1))
+    live_columns = {(column.name, column.type) for column in live.of_kind("column").values()
+                    if BY_NAME["column"].table(column) == old}
+    lost = sorted((_table_shape(revision.changes, old, 0) - _table_shape(revision.changes, new, 1)) & live_columns)
     hazards = [
         Hazard(
             revision.id,
@@ -348,23 +357,24 @@ def _rename_hazards(revision: Revision, old: str, new: str, live: Snapshot) -> l
     return hazards
 
 
-def _column_hazards(revision_id: str, key: str, before: Any, after: Any, rows_text: str) -> list[Hazard]:
-    if before and not after:
+def _column_hazards(revision_id: str, key: str, live_type: str, after: Any, rows_text: str) -> list[Hazard]:
+    """Hazards of dropping or retyping a column the live database has, of type `live_type`."""
+    if not after:
         return [
             Hazard(
                 revision_id,
                 HazardKind.DESTRUCTIVE,
                 key,
-                message=f"drops column {key} ({before['type']}; table {rows_text}): its values are lost",
+                message=f"drops column {key} ({live_type}; table {rows_text}): its values are lost",
             )
         ]
-    if before and after and narrows(before["type"], after["type"]):
+    if narrows(live_type, after["type"]):
         return [
             Hazard(
                 revision_id,
                 HazardKind.DESTRUCTIVE,
                 key,
-                message=f"narrows column {key} from {before['type']} to {after['type']} (table "
+                message=f"narrows column {key} from {live_type} to {after['type']} (table "
                 f"{rows_text}): values that do not fit fail or are truncated",
             )
         ]
