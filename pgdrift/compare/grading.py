@@ -15,6 +15,9 @@ goes wrong for that application on the actual (live) side:
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from pgdrift.compare.findings import Change
@@ -81,6 +84,72 @@ def _short(value: Any, limit: int = 80) -> str:
 
 
 
+#: Quoted literals and names, words, runs of white space, and single punctuation marks: joined
+#: again they are the text.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\s+|\w+|[^\w\s]")
+#: Tokens kept either side of a difference (white space counts as one).
+_CONTEXT = 6
+
+
+def word_diff(expected: str, actual: str, context: int = _CONTEXT) -> str:
+    """The parts of two long definitions that differ, with a little context, as `git diff
+    --word-diff` writes them: `…ARRAY['APP'::text, {+'SMS'::text, +}'WEB'::text]…`. Cutting both at
+    the same length hid the difference when it lay after their shared beginning (issue 15)."""
+    old, new = _TOKENS.findall(expected), _TOKENS.findall(actual)
+    opcodes = _slide(difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes(), old, new)
+    parts: list[str] = []
+    last = len(opcodes) - 1
+    for number, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag != "equal":
+            removed, added = "".join(old[i1:i2]), "".join(new[j1:j2])
+            parts.append((f"[-{removed}-]" if removed else "") + (f"{{+{added}+}}" if added else ""))
+            continue
+        same = old[i1:i2]
+        head = same[:context] if number > 0 else []
+        tail = same[-context:] if number < last else []
+        if len(same) <= 2 * context or not head or not tail:
+            kept = same if len(same) <= 2 * context else head or tail
+            cut_before = number == 0 and len(same) > len(kept)
+            cut_after = number == last and len(same) > len(kept)
+            parts.append(("…" if cut_before else "") + "".join(kept) + ("…" if cut_after else ""))
+        else:
+            parts.append("".join(head) + "…" + "".join(tail))
+    return "".join(parts)
+
+
+def _slide(opcodes: Sequence[tuple[str, int, int, int, int]], old: list[str],
+           new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Move each pure insertion or deletion between two equal runs to start after white space
+    where it can: `'APP'::text, {+'SMS'::text, +}` rather than `'APP{+'::text, 'SMS+}'::text`."""
+    tags = [opcode[0] for opcode in opcodes]
+    spans = [list(opcode[1:]) for opcode in opcodes]  # [i1, i2, j1, j2]
+    for k in range(1, len(tags) - 1):
+        if tags[k - 1] != "equal" or tags[k + 1] != "equal" or tags[k] not in ("insert", "delete"):
+            continue
+        side = 2 if tags[k] == "insert" else 0  # where the block's tokens are: new or old
+        sequence = new if side else old
+        start, end, stop = spans[k][side], spans[k][side + 1], spans[k + 1][side + 1]
+        shifts = [0]
+        while end + shifts[-1] < stop and sequence[start + shifts[-1]] == sequence[end + shifts[-1]]:
+            shifts.append(shifts[-1] + 1)
+        spaced = [n for n in shifts if start + n >= 1 and sequence[start + n - 1].isspace()]
+        listed = [n for n in spaced if start + n >= 2 and sequence[start + n - 2] == ","]
+        shift = (listed or spaced or [0])[-1]  # after a list's comma best, else after any space
+        spans[k - 1][1] += shift
+        spans[k - 1][3] += shift
+        spans[k] = [index + shift for index in spans[k]]
+        spans[k + 1][0] += shift
+        spans[k + 1][2] += shift
+    return [(tag, span[0], span[1], span[2], span[3]) for tag, span in zip(tags, spans, strict=True)]
+
+
+def _values(expected: Any, actual: Any, limit: int = 80) -> str:
+    """"expected X, found Y", or the word diff of two definitions too long to read whole."""
+    if isinstance(expected, str) and isinstance(actual, str) and max(len(expected), len(actual)) > limit:
+        return f"changes: {word_diff(expected, actual)}"
+    return f"expected {_short(expected)}, found {_short(actual)}"
+
+
 def _missing_reason(change: Change) -> str:
     label = _label(change)
     parent = (change.expected or {}).get("partition_of") if change.kind == "table" else None
@@ -112,7 +181,7 @@ def _unexpected_reason(change: Change) -> str:
 
 def _altered_reason(change: Change) -> str:
     label, attribute = _label(change), change.attribute
-    values = f"expected {_short(change.expected)}, found {_short(change.actual)}"
+    values = _values(change.expected, change.actual)
     if change.kind == "column" and attribute == "type":
         compatible = widens(str(change.expected), str(change.actual))
         effect = ("wider type, existing code keeps working" if compatible
