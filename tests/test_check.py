@@ -8,14 +8,15 @@ from collections.abc import Iterator
 import pytest
 
 from pgdrift.cli import main
-from pgdrift.compare.findings import Report
-from pgdrift.compare.type_rules import narrows, widens
+from pgdrift.compare.analyze import grade
+from pgdrift.compare.findings import Change, Report
+from pgdrift.compare.type_rules import TypeCompatibility, compatibility, narrows, widens
 from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.migrations import ledger as ledger_module
 from pgdrift.migrations.check import check, pending_migrations
 from pgdrift.migrations.ledger import Ledger, Revision, build_ledger
 from pgdrift.render import render
-from pgdrift.vocabulary import Cause, HazardKind
+from pgdrift.vocabulary import Cause, ChangeType, HazardKind, Severity
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
 from tests.drift_support import contradictions
@@ -190,6 +191,31 @@ def test_narrowing(old: str, new: str, narrowing: bool) -> None:
 def test_widening(expected: str, actual: str, wider: bool) -> None:
     # A change can be neither wider nor narrowing (integer -> text): the two rules are not inverses.
     assert widens(expected, actual) is wider
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "grade"),
+    [
+        ("character varying(10)", "text", TypeCompatibility.WIDENING),
+        ("json", "jsonb", TypeCompatibility.SAME_FAMILY),
+        ("jsonb", "json", TypeCompatibility.SAME_FAMILY),
+        ("timestamp without time zone", "timestamp with time zone", TypeCompatibility.SAME_FAMILY),
+        ("integer", "double precision", TypeCompatibility.LOSSLESS),
+        ("integer", "text", TypeCompatibility.LOSSY),
+        ("bigint", "integer", TypeCompatibility.LOSSY),
+        ("text", "jsonb", TypeCompatibility.LOSSY),
+    ],
+)
+def test_type_compatibility(expected: str, actual: str, grade: TypeCompatibility) -> None:
+    assert compatibility(expected, actual) is grade
+
+
+def test_json_to_jsonb_is_not_critical() -> None:
+    # Given a live column stored as jsonb where the application expects json
+    change = grade(Change("column", ChangeType.ALTERED, "public.events.payload", "type", "json", "jsonb"))
+
+    # Then it is a compatible change, not "reads and writes may fail"
+    assert change.severity == Severity.MEDIUM and "may fail" not in change.reason
 
 
 def test_behind_with_out_of_band_drift_and_conflicts(server: TestServer, linear: Ledger) -> None:

@@ -3,11 +3,12 @@
 The expected side is what the application was written against, so a finding is graded by what
 goes wrong for that application on the actual (live) side:
 
-- critical: its queries fail (a missing or renamed table or column, an incompatible type change);
+- critical: its queries fail (a missing or renamed table or column, a lossy type change);
 - high: data integrity or behaviour changes (missing constraints, nullability, missing unique
-  indexes, missing or altered views, routines, triggers, policies, types, sequences, schemas);
-- medium: performance or untracked objects (other missing indexes, unexpected objects, compatible
-  type widening, other attribute changes);
+  indexes, a lossless cast of a column's type, missing or altered views, routines, triggers,
+  policies, types, sequences, schemas);
+- medium: performance or untracked objects (other missing indexes, unexpected objects, a type
+  widened or changed within its family such as json to jsonb, other attribute changes);
 - low: documentation and access (comments, privileges), and partitions made at run time.
 
 `pgdrift.compare.config` may override any of these by object pattern.
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pgdrift.compare.findings import Change
-from pgdrift.compare.type_rules import widens
+from pgdrift.compare.type_rules import TypeCompatibility, compatibility
 from pgdrift.schema.kinds import BY_NAME
 from pgdrift.vocabulary import ChangeType, Severity
 
@@ -29,6 +30,23 @@ from pgdrift.vocabulary import ChangeType, Severity
 _HIGH_ATTRIBUTES = {"not_null", "validated", "enforced", "rls_enabled", "rls_forced", "unique",
                     "security_definer", "deferrable", "deferred", "check", "constraints",
                     "identity"}
+
+#: A column's type change graded by the compatibility table (`pgdrift.compare.type_rules`).
+_TYPE_SEVERITY = {
+    TypeCompatibility.WIDENING: Severity.MEDIUM,
+    TypeCompatibility.SAME_FAMILY: Severity.MEDIUM,
+    TypeCompatibility.LOSSLESS: Severity.HIGH,
+    TypeCompatibility.LOSSY: Severity.CRITICAL,
+}
+_TYPE_EFFECT = {
+    TypeCompatibility.WIDENING: "wider type, existing code keeps working",
+    TypeCompatibility.SAME_FAMILY: "same family of type, existing code keeps working (values may be "
+                                   "normalised or compared slightly differently)",
+    TypeCompatibility.LOSSLESS: "every value converts exactly, but clients read another type: check "
+                                "the code that reads or writes it",
+    TypeCompatibility.LOSSY: "incompatible type: reads and writes may fail or change meaning",
+}
+
 
 def default_severity(change: Change) -> Severity:
     """The severity of a finding before any configured override."""
@@ -54,8 +72,7 @@ def _missing_severity(change: Change) -> Severity:
 
 def _altered_severity(change: Change) -> Severity:
     if change.kind == "column" and change.attribute == "type":
-        compatible = widens(str(change.expected), str(change.actual))
-        return Severity.MEDIUM if compatible else Severity.CRITICAL
+        return _TYPE_SEVERITY[compatibility(str(change.expected), str(change.actual))]
     if change.kind == "enum" and change.attribute == "labels":
         dropped = set(change.expected or ()) - set(change.actual or ())
         return Severity.HIGH if dropped else Severity.MEDIUM
@@ -183,9 +200,7 @@ def _altered_reason(change: Change) -> str:
     label, attribute = _label(change), change.attribute
     values = _values(change.expected, change.actual)
     if change.kind == "column" and attribute == "type":
-        compatible = widens(str(change.expected), str(change.actual))
-        effect = ("wider type, existing code keeps working" if compatible
-                  else "incompatible type: reads and writes may fail or change meaning")
+        effect = _TYPE_EFFECT[compatibility(str(change.expected), str(change.actual))]
         return f"column {change.object} has type {change.actual} instead of {change.expected}: {effect}"
     if attribute == "not_null":
         if change.expected:
