@@ -149,6 +149,17 @@ def test_dropping_what_the_live_database_lacks_loses_nothing() -> None:
     assert "public.old" in conflicts
 
 
+def test_a_pending_rename_reads_from_the_old_name_to_the_new(server: TestServer, linear: Ledger) -> None:
+    # Given a database at l003, where the pending l004 renames orders to purchases
+    report = check(snapshot(migrated(server, "linear", "l003")), linear)
+
+    # Then the rename is said in the migration's direction
+    (rename,) = [c for c in report.changes if c.change == "renamed"]
+    assert rename.cause == Cause.PENDING_MIGRATION
+    assert rename.reason.startswith(
+        "table public.orders is still under its old name: a pending migration renames it to public.purchases")
+
+
 def test_narrowing_type_changes_are_destructive(server: TestServer, linear: Ledger) -> None:
     status = check(snapshot(migrated(server, "linear", "l002")), linear).migrations
     assert status is not None

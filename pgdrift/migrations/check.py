@@ -156,6 +156,15 @@ def _pending_reason(change: Change) -> str:
     return f"{label} {change.object} is still here: a pending migration drops it"
 
 
+def _pending_rename_reason(change: Change) -> str:
+    """A rename seen from head reads backwards for a pending migration: head's name is the new
+    one, the live name the old (issue 15)."""
+    label = BY_NAME[change.kind].label if change.kind in BY_NAME else change.kind
+    confidence = f"confidence {change.confidence:.2f}" if change.confidence is not None else "a candidate"
+    return (f"{label} {change.actual} is still under its old name: a pending migration renames it to "
+            f"{change.expected} ({confidence}); code that uses the new name fails until it is applied")
+
+
 def _attribute(
     changes: Iterable[Change],
     ledger: Ledger,
@@ -169,6 +178,8 @@ def _attribute(
         reason = change.reason
         if cause == PENDING and (change.change == ChangeType.UNEXPECTED or change.attribute == "partitions"):
             reason = _pending_reason(change)
+        elif cause == PENDING and change.change == ChangeType.RENAMED:
+            reason = _pending_rename_reason(change)
         attributed.append(
             dataclasses.replace(
                 change,
