@@ -71,3 +71,18 @@ def snapshot(tables: Mapping[str, Mapping[str, str]] | None = None, *, extra: It
 def add(objects: dict[str, dict[str, Any]], obj: Any) -> None:
     kind = next(kind for kind in BY_NAME.values() if isinstance(obj, kind.model))
     objects[kind.name][kind.key(obj)] = obj
+
+
+#: Change types that say an object is absent, and those that say it is present.
+_ABSENT = {"missing"}
+_PRESENT = {"unexpected", "altered"}
+
+
+def contradictions(changes: Iterable[Any]) -> list[tuple[str, str, list[str]]]:
+    """(kind, object, change types) of every object a report calls both absent and present, e.g.
+    "is missing" and "is still here: a pending migration drops it" (issue 15)."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    for change in changes:
+        seen.setdefault((change.kind, change.object), set()).add(str(change.change))
+    return sorted((kind, name, sorted(types)) for (kind, name), types in seen.items()
+                  if types & _ABSENT and types & _PRESENT)

@@ -14,7 +14,7 @@ import pytest
 from pgdrift.compare.analyze import analyze, make_report
 from pgdrift.compare.findings import SEVERITIES
 from pgdrift.render import report_to_json
-from tests.drift_support import report_schema
+from tests.drift_support import contradictions, report_schema
 from tests.golden import CASES, CASES_DIR, case_config, case_snapshot, golden_form
 from tests.support import TestServer
 
@@ -34,6 +34,7 @@ def test_case(case: str, server: TestServer) -> None:
     for change in changes:
         assert change.severity in SEVERITIES
         assert change.object in change.reason and "\n" not in change.reason
+    assert contradictions(changes) == []
     report = make_report(expected, actual, changes, expected_source="before.sql", actual_source="after.sql")
     jsonschema.validate(report_to_json(report), report_schema())
     # and the diff is deterministic and empty against itself

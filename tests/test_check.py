@@ -8,16 +8,19 @@ from collections.abc import Iterator
 import pytest
 
 from pgdrift.cli import main
-from pgdrift.compare.findings import Report
-from pgdrift.compare.type_rules import narrows, widens
+from pgdrift.compare.analyze import grade
+from pgdrift.compare.findings import Change, Report
+from pgdrift.compare.type_rules import TypeCompatibility, compatibility, narrows, widens
 from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.migrations import ledger as ledger_module
-from pgdrift.migrations.check import check
-from pgdrift.migrations.ledger import Ledger
+from pgdrift.migrations.check import check, pending_migrations
+from pgdrift.migrations.ledger import Ledger, Revision, build_ledger
 from pgdrift.render import render
-from pgdrift.vocabulary import Cause, HazardKind
+from pgdrift.vocabulary import Cause, ChangeType, HazardKind, Severity
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
+from tests.drift_support import contradictions
+from tests.drift_support import snapshot as made_snapshot
 from tests.support import TestServer, execute
 
 
@@ -121,6 +124,46 @@ def test_destructive_operations_of_pending_migrations(server: TestServer, linear
     assert "renames table public.orders to public.purchases" in rename and "500 rows" in rename
 
 
+def _made_ledger(*schemas: dict[str, dict[str, str]]) -> Ledger:
+    """A ledger r1, r2, ... whose revision n leaves the schema `schemas[n]` (r0 is `schemas[0]`)."""
+    steps = [(Revision(f"r{n}", (f"r{n - 1}",) if n > 1 else (), f"step {n}"), made_snapshot(tables))
+             for n, tables in enumerate(schemas) if n]
+    return build_ledger(steps, made_snapshot(schemas[0]), [f"r{len(schemas) - 1}"], "made", "2026-02-02T00:00:00Z")
+
+
+def test_dropping_what_the_live_database_lacks_loses_nothing() -> None:
+    # Given pending r2 adds a column and r3 drops it again, and r3 drops a table that the live
+    # database (at r1) has already lost
+    ledger = _made_ledger(
+        {"users": {"id": "bigint"}, "old": {"id": "bigint"}},
+        {"users": {"id": "bigint"}, "old": {"id": "bigint"}},
+        {"users": {"id": "bigint", "nickname": "text"}, "old": {"id": "bigint"}},
+        {"users": {"id": "bigint"}},
+    )
+    live = made_snapshot({"users": {"id": "bigint"}}, rows={"users": 10})
+
+    # When the hazards of the pending migrations are weighed against it
+    pending = pending_migrations(ledger, ledger.pending("r1"), ledger.expected_at("r1"), live)
+
+    # Then no data loss is announced for values the live database never had
+    destructive = [h for p in pending for h in p.hazards if h.type == HazardKind.DESTRUCTIVE]
+    assert destructive == []
+    # and the table already gone out of band is a conflict, not a drop
+    conflicts = {h.object for p in pending for h in p.hazards if h.type == HazardKind.CONFLICT}
+    assert "public.old" in conflicts
+
+
+def test_a_pending_rename_reads_from_the_old_name_to_the_new(server: TestServer, linear: Ledger) -> None:
+    # Given a database at l003, where the pending l004 renames orders to purchases
+    report = check(snapshot(migrated(server, "linear", "l003")), linear)
+
+    # Then the rename is said in the migration's direction
+    (rename,) = [c for c in report.changes if c.change == "renamed"]
+    assert rename.cause == Cause.PENDING_MIGRATION
+    assert rename.reason.startswith(
+        "table public.orders is still under its old name: a pending migration renames it to public.purchases")
+
+
 def test_narrowing_type_changes_are_destructive(server: TestServer, linear: Ledger) -> None:
     status = check(snapshot(migrated(server, "linear", "l002")), linear).migrations
     assert status is not None
@@ -165,6 +208,31 @@ def test_widening(expected: str, actual: str, wider: bool) -> None:
     assert widens(expected, actual) is wider
 
 
+@pytest.mark.parametrize(
+    ("expected", "actual", "grade"),
+    [
+        ("character varying(10)", "text", TypeCompatibility.WIDENING),
+        ("json", "jsonb", TypeCompatibility.SAME_FAMILY),
+        ("jsonb", "json", TypeCompatibility.SAME_FAMILY),
+        ("timestamp without time zone", "timestamp with time zone", TypeCompatibility.SAME_FAMILY),
+        ("integer", "double precision", TypeCompatibility.LOSSLESS),
+        ("integer", "text", TypeCompatibility.LOSSY),
+        ("bigint", "integer", TypeCompatibility.LOSSY),
+        ("text", "jsonb", TypeCompatibility.LOSSY),
+    ],
+)
+def test_type_compatibility(expected: str, actual: str, grade: TypeCompatibility) -> None:
+    assert compatibility(expected, actual) is grade
+
+
+def test_json_to_jsonb_is_not_critical() -> None:
+    # Given a live column stored as jsonb where the application expects json
+    change = grade(Change("column", ChangeType.ALTERED, "public.events.payload", "type", "json", "jsonb"))
+
+    # Then it is a compatible change, not "reads and writes may fail"
+    assert change.severity == Severity.MEDIUM and "may fail" not in change.reason
+
+
 def test_behind_with_out_of_band_drift_and_conflicts(server: TestServer, linear: Ledger) -> None:
     # Given a database at l002 changed by hand: an index dropped, one created under the name a pending
     # migration will use, a constraint a pending migration drops already gone, a column retyped
@@ -182,6 +250,7 @@ def test_behind_with_out_of_band_drift_and_conflicts(server: TestServer, linear:
     """,
     )
     report = check(snapshot(dsn), linear)
+    assert contradictions(report.changes) == []
     out_of_band = _by_cause(report, "out_of_band")
     # Then each out-of-band finding names the migration that shaped the expected object, or none.
     assert out_of_band[("index", "missing", "public.ix_users_email")] == "l002"
@@ -205,6 +274,37 @@ def test_behind_with_out_of_band_drift_and_conflicts(server: TestServer, linear:
     # Hazards appear in every rendered format.
     for fmt in ("text", "markdown", "json", "html"):
         assert "ix_users_name" in render(report, fmt) and "already exists" in render(report, fmt)
+
+
+def test_pending_findings_describe_the_live_database(server: TestServer, linear: Ledger) -> None:
+    # Given a database at l002 changed by hand ahead of its pending migrations: the constraint l004
+    # drops already dropped, the index l004 creates already created (same definition), and the
+    # column l003 narrows widened instead
+    dsn = migrated(
+        server,
+        "linear",
+        "l002",
+        sql="""
+        ALTER TABLE users DROP CONSTRAINT ck_users_email_at;
+        CREATE INDEX ix_users_name ON users (name);
+        ALTER TABLE users ALTER COLUMN email TYPE varchar(300);
+    """,
+    )
+
+    # When it is checked
+    report = check(snapshot(dsn), linear)
+
+    # Then no object is both missing and present
+    assert contradictions(report.changes) == []
+    # and the gone constraint is one out-of-band finding, not also "still here"
+    constraint = [c for c in report.changes if c.object == "public.users.ck_users_email_at"]
+    assert [(c.cause, c.change) for c in constraint] == [(Cause.OUT_OF_BAND, "missing")]
+    # and the hand-made index is one finding that names the migration that creates it too
+    (index,) = [c for c in report.changes if c.object == "public.ix_users_name"]
+    assert index.cause == Cause.OUT_OF_BAND and "pending migration l004, which creates it too" in index.reason
+    # and the pending narrowing of email is described from the live type
+    email = [c for c in report.changes if c.object == "public.users.email" and c.cause == Cause.PENDING_MIGRATION]
+    assert [(c.expected, c.actual) for c in email] == [("character varying(100)", "character varying(300)")]
 
 
 def test_json_report_fields(server: TestServer, linear: Ledger) -> None:

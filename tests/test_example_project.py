@@ -13,6 +13,7 @@ from pgdrift.compare.findings import Report
 from pgdrift.migrations.check import check, compare
 from tests.alembic_projects.support import snapshot
 from tests.conftest import _get_server
+from tests.drift_support import contradictions
 from tests.support import TestServer
 
 HEAD = "20260131_0000_add_blueshift_provider_fields"
@@ -109,6 +110,7 @@ def test_out_of_band_findings_in_production(production_report: Report) -> None:
         ("column", "missing", "public.licenses.portal_pin"): "20260115_0100_add_license_portal_fields",
         ("column", "missing", "public.licenses.renewal_notes"): "20260115_0100_add_license_portal_fields",
     }
+    assert contradictions(production_report.changes) == []
     # The bigserial's sequence comes and goes with its table: one finding, not two.
     (team_channels,) = [c for c in production_report.changes if c.object == "public.team_channels"]
     assert team_channels.detail["children"]["sequence"] == 1
@@ -143,6 +145,7 @@ def test_compare_production_with_dev(demo: DemoEnvironment) -> None:
         snapshot(demo.production_dsn), snapshot(demo.dev_dsn), demo.ledger, labels=("production", "dev")
     )
     assert report.migrations is not None and report.migrations.lag_revisions == 16
+    assert contradictions(report.changes) == []
     sides = {c.object: c.detail.get("side") for c in report.changes if c.cause == "out_of_band"}
     assert sides["public.session"] == "production" and "dev" not in sides.values()
 

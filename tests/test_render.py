@@ -194,3 +194,22 @@ def test_a_stored_report_reads_back_as_members_of_the_vocabulary() -> None:
     assert again.changes and all(type(change.severity) is Severity and type(change.change) is ChangeType
                                  for change in again.changes)
     assert again.migrations is not None and type(again.migrations.state) is MigrationState
+
+
+def test_a_long_definition_shows_the_part_that_differs() -> None:
+    # Given a CHECK constraint whose long definition gained a value after a long shared beginning
+    values = ["'APP'", "'WEB'", "'EMAIL'"]
+    check = "CHECK (((channel)::text = ANY ((ARRAY[{}])::text[])))"
+    listed = ", ".join(f"{value}::character varying" for value in values)
+    widened = ", ".join(f"{value}::character varying" for value in [values[0], "'SMS'", *values[1:]])
+    expected = snapshot({"messages": {"id": "bigint", "channel": "text"}}, extra=[
+        model.Constraint("public", "messages", "ck_channel", "check", check.format(listed))])
+    actual = snapshot({"messages": {"id": "bigint", "channel": "text"}}, extra=[
+        model.Constraint("public", "messages", "ck_channel", "check", check.format(widened))])
+
+    # When it is reported
+    report = make_report(expected, actual, analyze(expected, actual), expected_source="a", actual_source="b", now=NOW)
+
+    # Then the text and markdown reports show the added value, marked as added, with some context
+    for fmt in ("text", "markdown"):
+        assert "varying, {+'SMS'::character varying, +}'WEB'" in render(report, fmt)

@@ -9,11 +9,15 @@ Types are compared as the server prints them (`format_type`: `character varying(
   pending migration's destructive hazard).
 
 A change can be neither (`integer` to `text`: nothing is lost, but clients read another type).
+`compatibility(expected, actual)` places a change in a small table, which grading reads:
+widening, same family (`json` to `jsonb`), lossless cast (`integer` to `double precision`), or
+lossy (`integer` to `text` included: queries comparing it with numbers fail).
 """
 
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 _INTEGER_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
 _FLOAT_RANK = {"real": 1, "double precision": 2}
@@ -64,3 +68,40 @@ def narrows(old: str, new: str) -> bool:
     if old.startswith("timestamp") and new == "date":
         return True
     return bool(new_sized and new_sized[0] == "numeric" and old in ("numeric", "double precision", "real"))
+
+
+class TypeCompatibility(StrEnum):
+    """How a live column's type relates to the expected one, from harmless to breaking."""
+
+    WIDENING = "widening"  # every value fits and clients read it the same way
+    SAME_FAMILY = "same_family"  # the same kind of value, stored or compared a little differently
+    LOSSLESS = "lossless"  # every value converts exactly, but clients read another type
+    LOSSY = "lossy"  # values may not convert or change meaning, or queries no longer apply
+
+
+#: Pairs of types (either way round) that hold the same kind of value: `jsonb` normalises
+#: white space and duplicate keys, `timestamptz` reads a zone-less value in the session's zone.
+_SAME_FAMILY = {frozenset(pair) for pair in (
+    ("json", "jsonb"),
+    ("timestamp without time zone", "timestamp with time zone"),
+    ("time without time zone", "time with time zone"),
+    ("text", "character varying"),
+    ("real", "double precision"),
+)}
+#: Numbers every value of which another numeric type holds exactly, compared by the same
+#: operators. A text form is not here: `integer` to `text` keeps every value, but a query that
+#: compares the column with a number fails ("operator does not exist: text > integer").
+_EXACT_NUMERIC = {"smallint": {"integer", "bigint", "numeric", "real", "double precision"},
+                  "integer": {"bigint", "numeric", "double precision"},
+                  "bigint": {"numeric"}}
+
+
+def compatibility(expected: str, actual: str) -> TypeCompatibility:
+    """Where the change from `expected` to `actual` falls in the compatibility table."""
+    if expected == actual or widens(expected, actual):
+        return TypeCompatibility.WIDENING
+    if frozenset((expected, actual)) in _SAME_FAMILY and not narrows(expected, actual):
+        return TypeCompatibility.SAME_FAMILY
+    if actual in _EXACT_NUMERIC.get(expected, ()):
+        return TypeCompatibility.LOSSLESS
+    return TypeCompatibility.LOSSY

@@ -111,6 +111,41 @@ def _identities(change: Change) -> list[tuple[str, str]]:
     return identities
 
 
+def _finding_key(change: Change) -> tuple[str, str, str | None]:
+    return change.kind, change.object, change.attribute
+
+
+def as_found(planned: Iterable[Change], found: Iterable[Change], live: Snapshot) -> list[Change]:
+    """What pending migrations will change (`planned`: head against the expected schema at the live
+    revision), described by the live database's actual state against head (`found`).
+
+    A planned change the live database does not show (the object is already as head wants it, or
+    is already gone) is no pending finding: the out-of-band finding on it says what happened, and
+    two findings would contradict each other ("missing" and "still here", issue 15). Partitions
+    a pending migration drops keep to the ones it drops. An object a pending migration creates
+    that the live database lacks stays missing even when the live comparison guessed a rename
+    onto a hand-made object (the out-of-band finding says that object is unexpected).
+    """
+    by_key = {_finding_key(change): change for change in found}
+    result = []
+    for change in planned:
+        actual = by_key.get(_finding_key(change))
+        if actual is not None and actual.change != change.change:
+            actual = None
+        if actual is None and change.change == ChangeType.MISSING and change.object not in live.of_kind(change.kind):
+            actual = change
+        if actual is None:
+            continue
+        if change.attribute == "partitions":
+            dropped = set(change.detail.get("unexpected_partitions", ()))
+            still = [key for key in actual.detail.get("unexpected_partitions", ()) if key in dropped]
+            if not still:
+                continue
+            actual = dataclasses.replace(change, detail={**change.detail, "unexpected_partitions": still})
+        result.append(actual)
+    return result
+
+
 def _pending_reason(change: Change) -> str:
     """The default reason of an unexpected object ("no migration created it") is wrong when a
     pending migration drops it; say that instead, naming the object like every other reason."""
@@ -119,6 +154,15 @@ def _pending_reason(change: Change) -> str:
         extra = ", ".join(change.detail.get("unexpected_partitions", ()))
         return f"{label} {change.object} still has partitions a pending migration drops ({extra})"
     return f"{label} {change.object} is still here: a pending migration drops it"
+
+
+def _pending_rename_reason(change: Change) -> str:
+    """A rename seen from head reads backwards for a pending migration: head's name is the new
+    one, the live name the old (issue 15)."""
+    label = BY_NAME[change.kind].label if change.kind in BY_NAME else change.kind
+    confidence = f"confidence {change.confidence:.2f}" if change.confidence is not None else "a candidate"
+    return (f"{label} {change.actual} is still under its old name: a pending migration renames it to "
+            f"{change.expected} ({confidence}); code that uses the new name fails until it is applied")
 
 
 def _attribute(
@@ -134,6 +178,8 @@ def _attribute(
         reason = change.reason
         if cause == PENDING and (change.change == ChangeType.UNEXPECTED or change.attribute == "partitions"):
             reason = _pending_reason(change)
+        elif cause == PENDING and change.change == ChangeType.RENAMED:
+            reason = _pending_rename_reason(change)
         attributed.append(
             dataclasses.replace(
                 change,
@@ -267,6 +313,8 @@ def _destructive(revision: Revision, live: Snapshot) -> list[Hazard]:
     gone = {key for key, (before, after) in tables.items() if before and not after}
     hazards = [hazard for old, new in renames.items() for hazard in _rename_hazards(revision, old, new, live)]
     for key in sorted(gone - set(renames)):
+        if key not in live.of_kind("table"):  # nothing of it in the live database to lose
+            continue
         rows = _rows(live, key)
         hazards.append(
             Hazard(
@@ -279,16 +327,23 @@ def _destructive(revision: Revision, live: Snapshot) -> list[Hazard]:
         )
     for key, (before, after) in revision.changes.get("column", {}).items():
         table_key = str(BY_NAME["column"].table(_column(before or after)))
-        if table_key not in gone:
+        live_column = live.of_kind("column").get(key)
+        # Only what the live database holds can be lost: a column an earlier pending migration
+        # creates, or one already dropped out of band, has no values there (issue 15).
+        if before is not None and table_key not in gone and live_column is not None:
             hazards.extend(
-                _column_hazards(revision.id, key, before, after, _rows_text(_rows(live, table_key)))
+                _column_hazards(revision.id, key, live_column.type, after, _rows_text(_rows(live, table_key)))
             )
     return hazards
 
 
 def _rename_hazards(revision: Revision, old: str, new: str, live: Snapshot) -> list[Hazard]:
+    if old not in live.of_kind("table"):
+        return []
     rows = _rows(live, old)
-    lost = sorted(_table_shape(revision.changes, old, 0) - _table_shape(revision.changes, new, 1))
+    live_columns = {(column.name, column.type) for column in live.of_kind("column").values()
+                    if BY_NAME["column"].table(column) == old}
+    lost = sorted((_table_shape(revision.changes, old, 0) - _table_shape(revision.changes, new, 1)) & live_columns)
     hazards = [
         Hazard(
             revision.id,
@@ -313,23 +368,24 @@ def _rename_hazards(revision: Revision, old: str, new: str, live: Snapshot) -> l
     return hazards
 
 
-def _column_hazards(revision_id: str, key: str, before: Any, after: Any, rows_text: str) -> list[Hazard]:
-    if before and not after:
+def _column_hazards(revision_id: str, key: str, live_type: str, after: Any, rows_text: str) -> list[Hazard]:
+    """Hazards of dropping or retyping a column the live database has, of type `live_type`."""
+    if not after:
         return [
             Hazard(
                 revision_id,
                 HazardKind.DESTRUCTIVE,
                 key,
-                message=f"drops column {key} ({before['type']}; table {rows_text}): its values are lost",
+                message=f"drops column {key} ({live_type}; table {rows_text}): its values are lost",
             )
         ]
-    if before and after and narrows(before["type"], after["type"]):
+    if narrows(live_type, after["type"]):
         return [
             Hazard(
                 revision_id,
                 HazardKind.DESTRUCTIVE,
                 key,
-                message=f"narrows column {key} from {before['type']} to {after['type']} (table "
+                message=f"narrows column {key} from {live_type} to {after['type']} (table "
                 f"{rows_text}): values that do not fit fail or are truncated",
             )
         ]
@@ -454,9 +510,28 @@ def _against_live_revision(
     pending = ledger.pending(position.revisions)
     applied = ledger.ancestors(position.revisions)
     out_of_band = _attribute(drift.analyze(expected_live, live, config), ledger, applied, OUT_OF_BAND)
-    to_head = _attribute(drift.analyze(head, expected_live, config), ledger, {r.id for r in pending}, PENDING)
+    planned = drift.analyze(head, expected_live, config)
+    found = as_found(planned, drift.analyze(head, live, config), live)
+    pending_ids = {r.id for r in pending}
+    to_head = _attribute(found, ledger, pending_ids, PENDING)
+    out_of_band = [_ahead_of_pending(change, planned, ledger, pending_ids) for change in out_of_band]
     status = _status(ledger, position, pending_migrations(ledger, pending, expected_live, live, config), len(pending))
     return out_of_band + to_head, status
+
+
+def _ahead_of_pending(change: Change, planned: Iterable[Change], ledger: Ledger, pending: set[str]) -> Change:
+    """An object made by hand that a pending migration also creates is one finding, which says so."""
+    if change.change != ChangeType.UNEXPECTED:
+        return change
+    creates = any(p.change == ChangeType.MISSING and (p.kind, p.object) == (change.kind, change.object)
+                  for p in planned)
+    revision = ledger.last_touch([(change.kind, change.object)], pending) if creates else None
+    if revision is None:
+        return change
+    label = BY_NAME[change.kind].label if change.kind in BY_NAME else change.kind
+    reason = (f"{label} {change.object} was made out of band ahead of the pending migration {revision}, "
+              "which creates it too")
+    return dataclasses.replace(change, reason=reason)
 
 
 def _status(
@@ -574,12 +649,15 @@ def _explain(
 ) -> tuple[list[Change], MigrationStatus]:
     a = _environment(labels[0], a_snapshot, positions[0], ledger)
     b = _environment(labels[1], b_snapshot, positions[1], ledger)
-    explained = _attribute(
-        drift.analyze(b.expected, a.expected, config), ledger, set(a.applied ^ b.applied), PENDING
-    )
+    planned = drift.analyze(b.expected, a.expected, config)
+    found = as_found(planned, drift.analyze(b.snapshot, a.snapshot, config), a.snapshot)
+    explained = _attribute(found, ledger, set(a.applied ^ b.applied), PENDING)
     out_of_band_a = _attribute(
         drift.analyze(a.expected, a.snapshot, config), ledger, set(a.applied), OUT_OF_BAND, {"side": a.label}
     )
+    out_of_band_a = [
+        _ahead_of_pending(change, planned, ledger, set(a.applied ^ b.applied)) for change in out_of_band_a
+    ]
     # B's own drift, oriented like the report (B is the expected side): B's extra object is "missing".
     out_of_band_b = _attribute(
         drift.analyze(b.snapshot, b.expected, config), ledger, set(b.applied), OUT_OF_BAND, {"side": b.label}
