@@ -11,9 +11,9 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 from pgdrift import contract
+from pgdrift.aws.metrics import emit
 from pgdrift.errors import bounded
 from pgdrift.monitor.invocation import Runtime, invoke, requested_target
 from pgdrift.monitor.run import RunContext, RunResult
@@ -24,7 +24,6 @@ logger = Logger(service=contract.SERVICE_NAME)
 TRACING = os.environ.get("POWERTOOLS_TRACE_DISABLED", "").lower() not in ("1", "true")
 tracer = Tracer(service=contract.SERVICE_NAME) if TRACING else None
 metrics = Metrics(namespace=contract.METRICS_NAMESPACE, service=contract.SERVICE_NAME)
-_UNITS = {"SnapshotDurationMs": MetricUnit.Milliseconds}
 
 
 @cache
@@ -52,17 +51,6 @@ def _fetch_credentials(target: Any, refresh: bool = False) -> Any:
     return fetch_credentials(target, refresh=refresh)
 
 
-def _emit(result: RunResult) -> None:
-    metrics.add_dimension(name="target", value=result.record.target)
-    for name, value in result.metrics.items():
-        if name == contract.METRIC_STATE_STORE_ERRORS:  # one alarm for the bucket, whichever target met it
-            with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=contract.METRICS_NAMESPACE,
-                               default_dimensions={"service": contract.SERVICE_NAME}):
-                pass
-        else:
-            metrics.add_metric(name=name, unit=_UNITS.get(name, MetricUnit.Count), value=value)
-
-
 def _log(result: RunResult, event: Any) -> None:
     logger.append_keys(target=result.record.target, fingerprint=result.record.fingerprint,
                        status=result.record.status)
@@ -87,5 +75,5 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
                      region=os.environ.get("AWS_REGION"))
     result = invoke(event, runtime, _without_settings, _fetch_credentials, run)
     _log(result, event)
-    _emit(result)
+    emit(metrics, result.record.target, result.metrics)
     return result.body
