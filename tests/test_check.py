@@ -532,3 +532,26 @@ def test_partitions_a_pending_migration_drops_and_partitions_made_at_run_time(se
     assert run_time.detail["unexpected_partitions"] == ["public.events_2026_05"]
     assert "made at run time" in run_time.reason
     assert [c.object for c in report.changes if c.object != "public.events"] == []
+
+
+def test_a_hazard_on_a_table_never_analyzed_reads_as_a_sentence() -> None:
+    # Given pending r2 drops a table and a column of another, and the live database (at r1) never
+    # analyzed either table (its row estimate is -1)
+    ledger = _made_ledger(
+        {"users": {"id": "bigint", "nickname": "text"}, "old": {"id": "bigint"}},
+        {"users": {"id": "bigint", "nickname": "text"}, "old": {"id": "bigint"}},
+        {"users": {"id": "bigint"}},
+    )
+    live = made_snapshot({"users": {"id": "bigint", "nickname": "text"}, "old": {"id": "bigint"}})
+
+    # When the hazards of the pending migration are weighed against it
+    pending = pending_migrations(ledger, ledger.pending("r1"), ledger.expected_at("r1"), live)
+
+    # Then each says the row count is unknown in words that read (issue 15)
+    messages = {h.object: h.message for p in pending for h in p.hazards if h.type == HazardKind.DESTRUCTIVE}
+    assert messages == {
+        "public.old": "drops table public.old, which holds an unknown number of rows (the table was never "
+                      "analyzed): its data is lost",
+        "public.users.nickname": "drops column public.users.nickname (text), whose table holds an unknown "
+                                 "number of rows (the table was never analyzed): its values are lost",
+    }

@@ -202,7 +202,10 @@ def _rows(live: Snapshot, table_key: str) -> int:
 
 
 def _rows_text(rows: int) -> str:
-    return "row count unknown (never analyzed)" if rows < 0 else f"about {rows:,} rows by the live estimate"
+    """What a table holds, to follow "holds": pg_class.reltuples is -1 until the first ANALYZE."""
+    if rows < 0:
+        return "an unknown number of rows (the table was never analyzed)"
+    return f"about {rows:,} rows by the live estimate"
 
 
 def _table_renames(changes: Mapping[str, Mapping[str, tuple[Any, Any]]]) -> dict[str, str]:
@@ -349,8 +352,8 @@ def _rename_hazards(revision: Revision, old: str, new: str, live: Snapshot) -> l
             revision.id,
             HazardKind.DESTRUCTIVE,
             f"{old}.{quote_ident(name)}",
-            message=f"drops column {name} ({column_type}) of {old} while renaming it to {new} "
-            f"(table {_rows_text(rows)}): its values are lost",
+            message=f"drops column {name} ({column_type}) of {old} while renaming it to {new}, "
+            f"a table that holds {_rows_text(rows)}: its values are lost",
         )
         for name, column_type in lost
     ]
@@ -376,7 +379,7 @@ def _column_hazards(revision_id: str, key: str, live_type: str, after: Any, rows
                 revision_id,
                 HazardKind.DESTRUCTIVE,
                 key,
-                message=f"drops column {key} ({live_type}; table {rows_text}): its values are lost",
+                message=f"drops column {key} ({live_type}), whose table holds {rows_text}: its values are lost",
             )
         ]
     if narrows(live_type, after["type"]):
@@ -385,8 +388,8 @@ def _column_hazards(revision_id: str, key: str, live_type: str, after: Any, rows
                 revision_id,
                 HazardKind.DESTRUCTIVE,
                 key,
-                message=f"narrows column {key} from {live_type} to {after['type']} (table "
-                f"{rows_text}): values that do not fit fail or are truncated",
+                message=f"narrows column {key} from {live_type} to {after['type']}, whose table "
+                f"holds {rows_text}: values that do not fit fail or are truncated",
             )
         ]
     return []
