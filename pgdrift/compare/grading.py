@@ -23,7 +23,7 @@ from typing import Any
 
 from pgdrift.compare.findings import Change
 from pgdrift.compare.type_rules import TypeCompatibility, compatibility
-from pgdrift.schema.kinds import BY_NAME
+from pgdrift.schema.kinds import BY_NAME, counted, counted_kind
 from pgdrift.vocabulary import ChangeType, Severity
 
 #: Attributes of an altered object that are graded high whatever the kind.
@@ -186,7 +186,7 @@ def _missing_reason(change: Change) -> str:
 
 
 def _count_children(children: dict[str, int]) -> str:
-    return ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in children.items())
+    return ", ".join(counted_kind(count, kind) for kind, count in children.items())
 
 
 def _unexpected_reason(change: Change) -> str:
@@ -212,7 +212,7 @@ def _altered_reason(change: Change) -> str:
         return f"{label} {change.object} comment differs: documentation only"
     if attribute == "partitions":
         extra = change.detail.get("unexpected_partitions", [])
-        return (f"{label} {change.object} has {len(extra)} partition{'s' if len(extra) != 1 else ''} no migration "
+        return (f"{label} {change.object} has {counted(len(extra), 'partition')} no migration "
                 f"created ({_short(', '.join(extra), 60)}): made at run time (pg_partman, a scheduled job)? "
                 f"Raise its severity in the config if partitions must come from migrations")
     if attribute == "body_sha256":

@@ -63,11 +63,7 @@ class Kind:
     @property
     def plural(self) -> str:
         """"indexes", "policies", "columns": for messages."""
-        if self.label.endswith("x"):
-            return self.label + "es"
-        if self.label.endswith("y"):
-            return self.label[:-1] + "ies"
-        return self.label + "s"
+        return plural(self.label)
 
     def key(self, obj: Any) -> str:
         """An object's key."""
@@ -80,6 +76,26 @@ class Kind:
         if len(self.key_fields) == 1:
             return lambda row: join(get(row))
         return lambda row: join(*get(row))
+
+
+def plural(word: str) -> str:
+    """"indexes", "policies", "columns": the plural of a kind's label or another English noun."""
+    if word.endswith(("x", "s", "sh", "ch")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def counted(count: int, word: str) -> str:
+    """"1 index", "2 indexes": every count of things in a message is said this way (issue 15)."""
+    return f"{count} {word if count == 1 else plural(word)}"
+
+
+def counted_kind(count: int, kind: str) -> str:
+    """"2 enum types": a count of objects of a kind (by its name in the registry), in its label."""
+    known = BY_NAME.get(kind)
+    return counted(count, known.label if known else kind)
 
 
 def _table_of(obj: Any) -> str:
