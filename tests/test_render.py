@@ -217,7 +217,7 @@ def test_a_long_definition_shows_the_part_that_differs() -> None:
 
 def test_counts_of_objects_use_each_kind_s_plural() -> None:
     # Given a table no migration made, with two indexes and one policy of its own (issue 15: "2 indexs")
-    extra = [model.Index("public", "tmp_import", name, f"CREATE INDEX {name} ON public.tmp_import (line)")
+    extra: list[object] = [model.Index("public", "tmp_import", name, f"CREATE INDEX {name} ON public.tmp_import (line)")
              for name in ("tmp_import_a", "tmp_import_b")]
     extra.append(model.Policy("public", "tmp_import", "mine", "all", True, ("public",), using="true"))
     actual = snapshot({"tmp_import": {"line": "text"}}, extra=extra)
