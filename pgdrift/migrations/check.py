@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from pgdrift.compare import analyze as drift
 from pgdrift.compare.findings import Change, Hazard, MigrationStatus, PendingMigration, Report
+from pgdrift.compare.grading import missing_reason
 from pgdrift.compare.type_rules import narrows
 from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.migrations.ledger import Ledger, Revision, days_between
@@ -165,6 +166,16 @@ def _pending_rename_reason(change: Change) -> str:
             f"{change.expected} ({confidence}); code that uses the new name fails until it is applied")
 
 
+def _pending_missing_reason(change: Change, migration: str | None) -> str:
+    """An object a pending migration creates was never there on this side: "not there yet", not
+    "no longer" (issue 15). The config's notes after the default reason are kept."""
+    default = missing_reason(change)
+    if not change.reason.startswith(default):
+        return change.reason
+    created_by = f"the pending migration {migration}" if migration else "a pending migration"
+    return missing_reason(change, created_by) + change.reason[len(default):]
+
+
 def _attribute(
     changes: Iterable[Change],
     ledger: Ledger,
@@ -176,18 +187,15 @@ def _attribute(
     for change in changes:
         extra = {**change.detail, **(detail or {})}
         reason = change.reason
+        migration = ledger.last_touch(_identities(change), among)
         if cause == PENDING and (change.change == ChangeType.UNEXPECTED or change.attribute == "partitions"):
             reason = _pending_reason(change)
         elif cause == PENDING and change.change == ChangeType.RENAMED:
             reason = _pending_rename_reason(change)
+        elif cause == PENDING and change.change == ChangeType.MISSING:
+            reason = _pending_missing_reason(change, migration)
         attributed.append(
-            dataclasses.replace(
-                change,
-                cause=cause,
-                migration=ledger.last_touch(_identities(change), among),
-                detail=extra,
-                reason=reason,
-            )
+            dataclasses.replace(change, cause=cause, migration=migration, detail=extra, reason=reason)
         )
     return attributed
 
