@@ -233,3 +233,14 @@ def test_counts_of_objects_use_each_kind_s_plural() -> None:
                                    "(with its 1 column, 2 indexes, 1 policy)")
     assert "2 indexes, 1 policy" in rendered["markdown"]
     assert [fmt for fmt, text in rendered.items() if "indexs" in text or "policys" in text] == []
+
+
+@pytest.mark.parametrize(("message", "shown"), [
+    ("connecting to h: Can't create a connection to host h and port 5432 (timeout is None).",
+     "connecting to h: Can't create a connection to host h and port 5432 (timeout is None). Check the DSN"),
+    ("connecting to h: is the server running?", "connecting to h: is the server running? Check the DSN"),
+    ("connecting to h: refused", "connecting to h: refused. Check the DSN"),
+])
+def test_an_error_and_its_remedy_read_as_sentences(message: str, shown: str) -> None:
+    # A message that ends its own sentence takes no second period before the remedy (issue 15: "..")
+    assert str(PgDriftError(message, "Check the DSN")) == shown
