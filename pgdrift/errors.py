@@ -19,7 +19,10 @@ class PgDriftError(Exception):
 
     def __str__(self) -> str:
         message = super().__str__()
-        return f"{message}. {self.remedy}" if self.remedy else message
+        if not self.remedy:
+            return message
+        # A message may end its own sentence (pg8000's "... (timeout is None ...)."): no ".." (issue 15)
+        return f"{message} {self.remedy}" if message.endswith((".", "?", "!")) else f"{message}. {self.remedy}"
 
 
 class ConfigError(PgDriftError):

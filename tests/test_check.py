@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 
@@ -16,7 +17,8 @@ from pgdrift.migrations import ledger as ledger_module
 from pgdrift.migrations.check import check, pending_migrations
 from pgdrift.migrations.ledger import Ledger, Revision, build_ledger
 from pgdrift.render import render
-from pgdrift.vocabulary import Cause, ChangeType, HazardKind, Severity
+from pgdrift.schema import model
+from pgdrift.vocabulary import Cause, ChangeType, HazardKind, Severity, VersionTableStatus
 from tests.alembic_projects.support import build, migrated, snapshot
 from tests.conftest import _get_server
 from tests.drift_support import contradictions
@@ -532,3 +534,52 @@ def test_partitions_a_pending_migration_drops_and_partitions_made_at_run_time(se
     assert run_time.detail["unexpected_partitions"] == ["public.events_2026_05"]
     assert "made at run time" in run_time.reason
     assert [c.object for c in report.changes if c.object != "public.events"] == []
+
+
+def test_a_hazard_on_a_table_never_analyzed_reads_as_a_sentence() -> None:
+    # Given pending r2 drops a table and a column of another, and the live database (at r1) never
+    # analyzed either table (its row estimate is -1)
+    ledger = _made_ledger(
+        {"users": {"id": "bigint", "nickname": "text"}, "old": {"id": "bigint"}},
+        {"users": {"id": "bigint", "nickname": "text"}, "old": {"id": "bigint"}},
+        {"users": {"id": "bigint"}},
+    )
+    live = made_snapshot({"users": {"id": "bigint", "nickname": "text"}, "old": {"id": "bigint"}})
+
+    # When the hazards of the pending migration are weighed against it
+    pending = pending_migrations(ledger, ledger.pending("r1"), ledger.expected_at("r1"), live)
+
+    # Then each says the row count is unknown in words that read (issue 15)
+    messages = {h.object: h.message for p in pending for h in p.hazards if h.type == HazardKind.DESTRUCTIVE}
+    assert messages == {
+        "public.old": "drops table public.old, which holds an unknown number of rows (the table was never "
+                      "analyzed): its data is lost",
+        "public.users.nickname": "drops column public.users.nickname (text), whose table holds an unknown "
+                                 "number of rows (the table was never analyzed): its values are lost",
+    }
+
+
+def test_a_missing_constraint_reads_by_why_it_is_missing() -> None:
+    # Given r2 adds a check constraint to users
+    check_email = model.Constraint("public", "users", "users_email_check", "check", "CHECK (email <> '')")
+    users = {"users": {"id": "bigint", "email": "text"}}
+    steps = [(Revision("r1", (), "users"), made_snapshot(users)),
+             (Revision("r2", ("r1",), "check emails"), made_snapshot(users, extra=[check_email]))]
+    ledger = build_ledger(steps, made_snapshot({}), ["r2"], "made", "2026-02-02T00:00:00Z")
+
+    def at(revision: str) -> model.Snapshot:
+        live = made_snapshot(users)  # neither database has the constraint
+        alembic = model.AlembicState(VersionTableStatus.PRESENT, (revision,))
+        return dataclasses.replace(live, meta=dataclasses.replace(live.meta, alembic=alembic))
+
+    # When one database is at r1 (r2 pending) and another at r2 (the constraint dropped by hand)
+    def reason(revision: str) -> str:
+        (change,) = [c for c in check(at(revision), ledger).changes if c.kind == "constraint"]
+        return change.reason
+
+    # Then the pending one says it is not there yet, not that it is "no longer" enforced (issue 15)
+    assert reason("r1") == ("constraint public.users.users_email_check is not there yet: the pending migration "
+                            "r2 adds it; until then the database does not enforce it, so invalid rows can be "
+                            "written")
+    assert reason("r2") == ("constraint public.users.users_email_check is missing: the database does not "
+                            "enforce it, so invalid rows can be written")

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from demo.scenario import PRODUCTION_REVISION, DemoEnvironment, answers, prepare_demo, run_cli
+from pgdrift.compare.analyze import analyze, make_report
 from pgdrift.compare.findings import Report
 from pgdrift.migrations.check import check, compare
+from pgdrift.render import render
 from tests.alembic_projects.support import snapshot
 from tests.conftest import _get_server
 from tests.drift_support import contradictions
+from tests.golden import CASES, case_config, case_snapshot
 from tests.support import TestServer
 
 HEAD = "20260131_0000_add_blueshift_provider_fields"
@@ -181,3 +185,39 @@ def test_the_monitor_demo_alerts_by_email_and_slack_once(demo: DemoEnvironment) 
     assert "Subject: pgdrift prod: schema drift detected [critical]" in output
     assert "(nothing posted)" not in output and "Slack notifier failed" not in output
     assert "Slack posts in total: 1  (no change, no alert)" in output
+
+
+#: Wording faults of issue 15, as (name, pattern): none may appear in any rendered report.
+_WORDING_FAULTS = (
+    ("a doubled period", re.compile(r"(?<!\.)\.\.(?!\.)")),
+    ("a plural made by adding s to a word in x", re.compile(r"\b\w+xs\b")),
+    ("an empty bullet", re.compile(r"- —")),
+    ("an unreadable row estimate", re.compile(r"holds row count unknown")),
+    ("a word repeated twice in a row", re.compile(r"\b([A-Za-z]{2,})\s+\1\b", re.IGNORECASE)),
+)
+
+
+def _wording_faults(name: str, rendered: str) -> list[str]:
+    return [f"{name}: {fault}: {match.group(0)!r} in …{rendered[max(0, match.start() - 60):match.end() + 20]!r}…"
+            for fault, pattern in _WORDING_FAULTS for match in pattern.finditer(rendered)]
+
+
+def test_every_report_reads_without_wording_faults(pg18: TestServer, production_report: Report) -> None:
+    # Given every golden case's report and the demo's check report (issue 15)
+    reports = {"demo check": production_report}
+    for case in CASES:
+        expected, actual = case_snapshot(pg18, case, "before"), case_snapshot(pg18, case, "after")
+        changes = analyze(expected, actual, case_config(case))
+        reports[case] = make_report(expected, actual, changes, expected_source="before.sql",
+                                    actual_source="after.sql")
+
+    # When each is rendered as text, markdown and HTML
+    faults = [fault for name, report in reports.items() for fmt in ("text", "markdown", "html")
+              for fault in _wording_faults(f"{name} ({fmt})", render(report, fmt))]
+
+    # Then none has a doubled period, "indexs", an empty bullet, an unreadable row estimate or a
+    # repeated word
+    assert faults == []
+    # ...and nothing a pending migration creates is said to be "no longer" there
+    assert [c.reason for c in production_report.changes
+            if c.cause == "pending_migration" and "no longer" in (c.reason or "")] == []

@@ -213,3 +213,34 @@ def test_a_long_definition_shows_the_part_that_differs() -> None:
     # Then the text and markdown reports show the added value, marked as added, with some context
     for fmt in ("text", "markdown"):
         assert "varying, {+'SMS'::character varying, +}'WEB'" in render(report, fmt)
+
+
+def test_counts_of_objects_use_each_kind_s_plural() -> None:
+    # Given a table no migration made, with two indexes and one policy of its own (issue 15: "2 indexs")
+    extra: list[object] = [model.Index("public", "tmp_import", name, f"CREATE INDEX {name} ON public.tmp_import (line)")
+             for name in ("tmp_import_a", "tmp_import_b")]
+    extra.append(model.Policy("public", "tmp_import", "mine", "all", True, ("public",), using="true"))
+    actual = snapshot({"tmp_import": {"line": "text"}}, extra=extra)
+    changes = analyze(snapshot({}), actual)
+    report = make_report(snapshot({}), actual, changes, expected_source="local", actual_source="live", now=NOW)
+
+    # When it is explained and rendered
+    (table,) = [c for c in changes if c.object == "public.tmp_import"]
+    rendered = {fmt: render(report, fmt) for fmt in ("text", "markdown", "html")}
+
+    # Then each count is said in the kind's own plural, the reason and every format alike
+    assert table.reason.startswith("table public.tmp_import exists but is not expected "
+                                   "(with its 1 column, 2 indexes, 1 policy)")
+    assert "2 indexes, 1 policy" in rendered["markdown"]
+    assert [fmt for fmt, text in rendered.items() if "indexs" in text or "policys" in text] == []
+
+
+@pytest.mark.parametrize(("message", "shown"), [
+    ("connecting to h: Can't create a connection to host h and port 5432 (timeout is None).",
+     "connecting to h: Can't create a connection to host h and port 5432 (timeout is None). Check the DSN"),
+    ("connecting to h: is the server running?", "connecting to h: is the server running? Check the DSN"),
+    ("connecting to h: refused", "connecting to h: refused. Check the DSN"),
+])
+def test_an_error_and_its_remedy_read_as_sentences(message: str, shown: str) -> None:
+    # A message that ends its own sentence takes no second period before the remedy (issue 15: "..")
+    assert str(PgDriftError(message, "Check the DSN")) == shown

@@ -23,7 +23,7 @@ from typing import Any
 
 from pgdrift.compare.findings import Change
 from pgdrift.compare.type_rules import TypeCompatibility, compatibility
-from pgdrift.schema.kinds import BY_NAME
+from pgdrift.schema.kinds import BY_NAME, counted, counted_kind
 from pgdrift.vocabulary import ChangeType, Severity
 
 #: Attributes of an altered object that are graded high whatever the kind.
@@ -167,26 +167,31 @@ def _values(expected: Any, actual: Any, limit: int = 80) -> str:
     return f"expected {_short(expected)}, found {_short(actual)}"
 
 
-def _missing_reason(change: Change) -> str:
-    label = _label(change)
+def missing_reason(change: Change, created_by: str | None = None) -> str:
+    """"X is missing: what breaks"; with `created_by` (a pending migration that creates it), "X is
+    not there yet: <created_by> adds it; until then what breaks" (issue 15: not "no longer")."""
+    children = change.detail.get("children")
+    extra = f" (with its {_count_children(children)})" if children else ""
+    head = f"{_label(change)} {change.object}"
+    if created_by:
+        return f"{head} is not there yet{extra}: {created_by} adds it; until then {_missing_consequence(change)}"
+    return f"{head} is missing{extra}: {_missing_consequence(change)}"
+
+
+def _missing_consequence(change: Change) -> str:
     parent = (change.expected or {}).get("partition_of") if change.kind == "table" else None
     if change.kind == "index":
         unique = (change.expected or {}).get("unique")
-        consequence = ("duplicates are no longer prevented" if unique
-                       else "queries that rely on it may become slow")
-    elif parent:
-        consequence = (f"rows {change.expected.get('partition_bound')} have no partition of {parent}: "
-                       f"inserting them fails unless a default partition takes them")
-    else:
-        kind = BY_NAME.get(change.kind)
-        consequence = kind.missing_consequence if kind else "code that relies on it may fail"
-    children = change.detail.get("children")
-    extra = f" (with its {_count_children(children)})" if children else ""
-    return f"{label} {change.object} is missing{extra}: {consequence}"
+        return "duplicates are not prevented" if unique else "queries that rely on it may become slow"
+    if parent:
+        return (f"rows {change.expected.get('partition_bound')} have no partition of {parent}: "
+                f"inserting them fails unless a default partition takes them")
+    kind = BY_NAME.get(change.kind)
+    return kind.missing_consequence if kind else "code that relies on it may fail"
 
 
 def _count_children(children: dict[str, int]) -> str:
-    return ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in children.items())
+    return ", ".join(counted_kind(count, kind) for kind, count in children.items())
 
 
 def _unexpected_reason(change: Change) -> str:
@@ -212,7 +217,7 @@ def _altered_reason(change: Change) -> str:
         return f"{label} {change.object} comment differs: documentation only"
     if attribute == "partitions":
         extra = change.detail.get("unexpected_partitions", [])
-        return (f"{label} {change.object} has {len(extra)} partition{'s' if len(extra) != 1 else ''} no migration "
+        return (f"{label} {change.object} has {counted(len(extra), 'partition')} no migration "
                 f"created ({_short(', '.join(extra), 60)}): made at run time (pg_partman, a scheduled job)? "
                 f"Raise its severity in the config if partitions must come from migrations")
     if attribute == "body_sha256":
@@ -223,7 +228,7 @@ def _altered_reason(change: Change) -> str:
 def default_reason(change: Change) -> str:
     """One line a human understands: what is wrong and what breaks."""
     if change.change == ChangeType.MISSING:
-        return _missing_reason(change)
+        return missing_reason(change)
     if change.change == ChangeType.UNEXPECTED:
         return _unexpected_reason(change)
     if change.change == ChangeType.RENAMED and change.kind not in ("table", "column"):

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from pgdrift.compare import analyze as drift
 from pgdrift.compare.findings import Change, Hazard, MigrationStatus, PendingMigration, Report
+from pgdrift.compare.grading import missing_reason
 from pgdrift.compare.type_rules import narrows
 from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.migrations.ledger import Ledger, Revision, days_between
@@ -165,6 +166,16 @@ def _pending_rename_reason(change: Change) -> str:
             f"{change.expected} ({confidence}); code that uses the new name fails until it is applied")
 
 
+def _pending_missing_reason(change: Change, migration: str | None) -> str:
+    """An object a pending migration creates was never there on this side: "not there yet", not
+    "no longer" (issue 15). The config's notes after the default reason are kept."""
+    default = missing_reason(change)
+    if not change.reason.startswith(default):
+        return change.reason
+    created_by = f"the pending migration {migration}" if migration else "a pending migration"
+    return missing_reason(change, created_by) + change.reason[len(default):]
+
+
 def _attribute(
     changes: Iterable[Change],
     ledger: Ledger,
@@ -176,18 +187,15 @@ def _attribute(
     for change in changes:
         extra = {**change.detail, **(detail or {})}
         reason = change.reason
+        migration = ledger.last_touch(_identities(change), among)
         if cause == PENDING and (change.change == ChangeType.UNEXPECTED or change.attribute == "partitions"):
             reason = _pending_reason(change)
         elif cause == PENDING and change.change == ChangeType.RENAMED:
             reason = _pending_rename_reason(change)
+        elif cause == PENDING and change.change == ChangeType.MISSING:
+            reason = _pending_missing_reason(change, migration)
         attributed.append(
-            dataclasses.replace(
-                change,
-                cause=cause,
-                migration=ledger.last_touch(_identities(change), among),
-                detail=extra,
-                reason=reason,
-            )
+            dataclasses.replace(change, cause=cause, migration=migration, detail=extra, reason=reason)
         )
     return attributed
 
@@ -202,7 +210,10 @@ def _rows(live: Snapshot, table_key: str) -> int:
 
 
 def _rows_text(rows: int) -> str:
-    return "row count unknown (never analyzed)" if rows < 0 else f"about {rows:,} rows by the live estimate"
+    """What a table holds, to follow "holds": pg_class.reltuples is -1 until the first ANALYZE."""
+    if rows < 0:
+        return "an unknown number of rows (the table was never analyzed)"
+    return f"about {rows:,} rows by the live estimate"
 
 
 def _table_renames(changes: Mapping[str, Mapping[str, tuple[Any, Any]]]) -> dict[str, str]:
@@ -349,8 +360,8 @@ def _rename_hazards(revision: Revision, old: str, new: str, live: Snapshot) -> l
             revision.id,
             HazardKind.DESTRUCTIVE,
             f"{old}.{quote_ident(name)}",
-            message=f"drops column {name} ({column_type}) of {old} while renaming it to {new} "
-            f"(table {_rows_text(rows)}): its values are lost",
+            message=f"drops column {name} ({column_type}) of {old} while renaming it to {new}, "
+            f"a table that holds {_rows_text(rows)}: its values are lost",
         )
         for name, column_type in lost
     ]
@@ -376,7 +387,7 @@ def _column_hazards(revision_id: str, key: str, live_type: str, after: Any, rows
                 revision_id,
                 HazardKind.DESTRUCTIVE,
                 key,
-                message=f"drops column {key} ({live_type}; table {rows_text}): its values are lost",
+                message=f"drops column {key} ({live_type}), whose table holds {rows_text}: its values are lost",
             )
         ]
     if narrows(live_type, after["type"]):
@@ -385,8 +396,8 @@ def _column_hazards(revision_id: str, key: str, live_type: str, after: Any, rows
                 revision_id,
                 HazardKind.DESTRUCTIVE,
                 key,
-                message=f"narrows column {key} from {live_type} to {after['type']} (table "
-                f"{rows_text}): values that do not fit fail or are truncated",
+                message=f"narrows column {key} from {live_type} to {after['type']}, whose table "
+                f"holds {rows_text}: values that do not fit fail or are truncated",
             )
         ]
     return []

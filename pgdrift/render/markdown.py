@@ -19,6 +19,7 @@ from pgdrift.render.summary import (
     table_count,
     waiver_note,
 )
+from pgdrift.schema.kinds import counted, counted_kind
 from pgdrift.vocabulary import ChangeType, MigrationState
 
 _ICONS = {"critical": "🚨", "high": "⚠️", "medium": "🔸", "low": "🔹"}
@@ -41,10 +42,6 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return lines
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _status(report: Report) -> str:
     worst = report.highest_severity
     if report.status == "clean":
@@ -59,15 +56,15 @@ def _executive_summary(report: Report, summary: Facts) -> list[str]:
     missing_columns = sum(1 for c in columns if c.change == ChangeType.MISSING)
     other_columns = len(columns) - missing_columns
     lines = ["## Executive Summary", "", "Compared with the expected schema, the actual database has:"]
-    lines += [f"- **{_plural(len(summary.tables_missing), 'table')}** expected but missing",
-              f"- **{_plural(len(summary.tables_unexpected), 'table')}** present but not expected",
-              f"- **{_plural(missing_columns, 'column')}** missing from existing tables",
-              f"- **{_plural(other_columns, 'other column difference')}** (unexpected or altered columns)",
-              f"- **{_plural(len(summary.renames), 'rename candidate')}**",
-              f"- **{_plural(len(summary.others), 'other finding')}** on indexes, constraints and other objects"]
+    lines += [f"- **{counted(len(summary.tables_missing), 'table')}** expected but missing",
+              f"- **{counted(len(summary.tables_unexpected), 'table')}** present but not expected",
+              f"- **{counted(missing_columns, 'column')}** missing from existing tables",
+              f"- **{counted(other_columns, 'other column difference')}** (unexpected or altered columns)",
+              f"- **{counted(len(summary.renames), 'rename candidate')}**",
+              f"- **{counted(len(summary.others), 'other finding')}** on indexes, constraints and other objects"]
     status = report.migrations
     if status is not None and status.lag_revisions is not None:
-        lines.append(f"- **{_plural(status.lag_revisions, 'migration')}** not applied")
+        lines.append(f"- **{counted(status.lag_revisions, 'migration')}** not applied")
     counts = ", ".join(f"{count} {severity}" for severity, count in summary.by_severity.items())
     lines += ["", f"**Active findings**: {summary.active} ({counts}); **waived**: {summary.waived}; "
                   f"**expired waivers**: {summary.expired_waivers}."]
@@ -79,7 +76,7 @@ def _date(value: str | None) -> str:
 
 
 def _migration_status(status: MigrationStatus) -> list[str]:
-    lag = "—" if status.lag_revisions is None else _plural(status.lag_revisions, "migration")
+    lag = "—" if status.lag_revisions is None else counted(status.lag_revisions, "migration")
     days = "—" if status.lag_days is None else f"{status.lag_days:g} days"
     behind = status.state != MigrationState.AT_HEAD
     rows = [["**Live (actual)**", code(", ".join(status.live_revisions) or None), _date(status.live_date),
@@ -147,7 +144,7 @@ def _tables_section(report: Report, summary: Facts) -> list[str]:
 
 def _children(change: Change) -> str:
     children = change.detail.get("children") or {}
-    return ", ".join(_plural(count, label(kind)) for kind, count in children.items())
+    return ", ".join(counted_kind(count, kind) for kind, count in children.items())
 
 
 def _column_section(report: Report, summary: Facts) -> list[str]:
@@ -202,23 +199,23 @@ def recommendations(report: Report, summary: Facts) -> list[str]:
     status = report.migrations
     if status is not None and status.pending:
         hazards = sum(len(p.hazards) for p in status.pending)
-        advice.append(f"Review the {_plural(len(status.pending), 'pending migration')} "
-                      f"({_plural(hazards, 'hazard')} found), back up, then run `alembic upgrade head`.")
+        advice.append(f"Review the {counted(len(status.pending), 'pending migration')} "
+                      f"({counted(hazards, 'hazard')} found), back up, then run `alembic upgrade head`.")
     if summary.renames:
-        advice.append(f"Verify the {_plural(len(summary.renames), 'rename candidate')}: if real, write a "
+        advice.append(f"Verify the {counted(len(summary.renames), 'rename candidate')}: if real, write a "
                       f"migration that renames (and migrates data); pgdrift never applies them.")
     if summary.by_severity["critical"]:
-        advice.append(f"Fix the {_plural(summary.by_severity['critical'], 'critical finding')} first: "
+        advice.append(f"Fix the {counted(summary.by_severity['critical'], 'critical finding')} first: "
                       f"the application's queries fail against these objects.")
     if summary.by_severity["high"]:
-        advice.append(f"Restore the {_plural(summary.by_severity['high'], 'high finding')}: "
+        advice.append(f"Restore the {counted(summary.by_severity['high'], 'high finding')}: "
                       f"integrity and behaviour (constraints, nullability, routines, policies).")
     unexpected = summary.by_change.get("unexpected", 0)
     if unexpected:
-        advice.append(f"Find who created the {_plural(unexpected, 'unexpected object')}: add them to a "
+        advice.append(f"Find who created the {counted(unexpected, 'unexpected object')}: add them to a "
                       f"migration or drop them.")
     if summary.expired_waivers:
-        advice.append(f"Renew or resolve the {_plural(summary.expired_waivers, 'expired waiver')}.")
+        advice.append(f"Renew or resolve the {counted(summary.expired_waivers, 'expired waiver')}.")
     if not advice:
         advice.append("Nothing to do: the schemas match.")
     return ["## Part 5: Recommendations", "", *[f"{n}. {text}" for n, text in enumerate(advice, 1)]]

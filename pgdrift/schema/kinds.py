@@ -53,7 +53,8 @@ class Kind:
     # attribute -> the form its values compare in, where the value repeats what the key says
     compared_as: Mapping[str, ComparedAs] = field(default_factory=_no_fields, compare=False)
     behaviour: bool = False  # an altered definition changes behaviour (graded high)
-    missing_consequence: str = "code that relies on it may fail"  # the reason's "what breaks"
+    # the reason's "what breaks", true whether it was dropped or is not created yet (issue 15)
+    missing_consequence: str = "code that relies on it may fail"
     rekey: Rekey | None = None  # the object under a renamed table's live name ...
     touches: Callable[[Any, TableMap], bool] | None = None  # ... for the objects a rename affects
     relation_namespace: bool = False  # its names share pg_class's namespace per schema
@@ -63,11 +64,7 @@ class Kind:
     @property
     def plural(self) -> str:
         """"indexes", "policies", "columns": for messages."""
-        if self.label.endswith("x"):
-            return self.label + "es"
-        if self.label.endswith("y"):
-            return self.label[:-1] + "ies"
-        return self.label + "s"
+        return plural(self.label)
 
     def key(self, obj: Any) -> str:
         """An object's key."""
@@ -80,6 +77,26 @@ class Kind:
         if len(self.key_fields) == 1:
             return lambda row: join(get(row))
         return lambda row: join(*get(row))
+
+
+def plural(word: str) -> str:
+    """"indexes", "policies", "columns": the plural of a kind's label or another English noun."""
+    if word.endswith(("x", "s", "sh", "ch")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def counted(count: int, word: str) -> str:
+    """"1 index", "2 indexes": every count of things in a message is said this way (issue 15)."""
+    return f"{count} {word if count == 1 else plural(word)}"
+
+
+def counted_kind(count: int, kind: str) -> str:
+    """"2 enum types": a count of objects of a kind (by its name in the registry), in its label."""
+    known = BY_NAME.get(kind)
+    return counted(count, known.label if known else kind)
 
 
 def _table_of(obj: Any) -> str:
@@ -149,7 +166,7 @@ KINDS: tuple[Kind, ...] = (
          table=_table_of, missing_severity=Severity.HIGH, label="constraint", batch=(0, 1),
          normalize=normalize.normalize_constraint_row,
          compared_as=MappingProxyType({"definition": normalize.constraint_body}), behaviour=True,
-         missing_consequence="the database no longer enforces it, so invalid rows can be written",
+         missing_consequence="the database does not enforce it, so invalid rows can be written",
          renamed_when_identical=True,
          rekey=rekey.rekey_constraint, touches=rekey.touches_constraint),
     Kind(name="index", model=model.Index, sql="indexes.sql", key_fields=_SCHEMA_NAME, join_key=qualify,
@@ -169,20 +186,20 @@ KINDS: tuple[Kind, ...] = (
     Kind(name="trigger", model=model.Trigger, sql="triggers.sql", key_fields=_IN_TABLE, join_key=qualify,
          table=_table_of, missing_severity=Severity.HIGH, label="trigger", batch=(4, 0),
          compared_as=MappingProxyType({"definition": normalize.trigger_body}), behaviour=True,
-         missing_consequence="the behaviour it implements no longer runs",
+         missing_consequence="the behaviour it implements does not run",
          rekey=rekey.rekey_child("trigger", True), touches=rekey.in_renamed_table, renamed_when_identical=True),
     Kind(name="rule", model=model.Rule, sql="rules.sql", key_fields=_IN_TABLE, join_key=qualify,
          table=_table_of, missing_severity=Severity.HIGH, label="rule", batch=(6, 1), behaviour=True,
-         missing_consequence="the rewriting it implements no longer happens",
+         missing_consequence="the rewriting it implements does not happen",
          rekey=rekey.rekey_child("rule", True), touches=rekey.in_renamed_table),
     Kind(name="policy", model=model.Policy, sql="policies.sql", key_fields=_IN_TABLE, join_key=qualify,
          table=_table_of, missing_severity=Severity.HIGH, label="policy", batch=(5, 7), behaviour=True,
-         missing_consequence="row-level security no longer applies it",
+         missing_consequence="row-level security does not apply it",
          rekey=rekey.rekey_child("policy", False), touches=rekey.in_renamed_table),
     Kind(name="privilege", model=model.Privilege, sql="privileges.sql",
          key_fields=("object_type", "object", "grantee"), join_key=_privilege_key, table=_no_table,
          missing_severity=Severity.LOW, label="privilege", batch=(3, 0), normalize=normalize.normalize_privilege_row,
-         missing_consequence="the grantee can no longer do what it expects",
+         missing_consequence="the grantee cannot do what it expects",
          rekey=rekey.rekey_privilege, touches=rekey.touches_privilege),
 )
 
