@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -298,3 +299,26 @@ def test_slack_and_email_count_in_severity_order_and_say_the_migration_state_apa
     assert "*Migrations:* behind (1 pending)" in summary
     email = render_email(notification)
     assert "2 finding(s) (1 critical, 1 low)" in email and "New since the last alert: 2;" in email
+
+
+def test_a_notification_reads_across_monitor_versions() -> None:
+    from pgdrift.render.slack import render_slack
+
+    # Given a notification as a monitor before issue 15 published it (no out-of-band, no hazards)
+    finding = {"severity": "high", "kind": "index", "change": "unexpected", "object": "public.i"}
+    old: dict[str, Any] = {"status": "drift", "target": "prod", "run_id": "r1", "time": T0.isoformat(),
+                           "total_findings": 1, "findings": [finding],
+                           "pending": [{"revision": "b2", "date": None, "message": "add a"}]}
+    read = Notification.from_json(json.dumps(old))
+    # Then it reads with the new fields empty and renders the old top findings
+    assert (read.situated, read.out_of_band, read.hazards, read.pending[0].effects) == (False, (), (), "")
+    assert "Top findings" in json.dumps(render_slack(read))
+    # and a notification from a newer monitor, with fields this one does not know, still reads
+    newer = {**old, "situated": True, "escalation": "page", "out_of_band_total": 1,
+             "out_of_band": [{**finding, "owner": "@dp"}],
+             "pending": [{"revision": "b2", "date": None, "message": "add a", "effects": "creates table a",
+                          "risk": 3}],
+             "hazards": [{"revision": "b2", "type": "destructive", "object": "public.t.c", "message": "drops c"}]}
+    read = Notification.from_json(json.dumps(newer))
+    assert read.out_of_band[0].object == "public.i" and read.hazards[0].type == "destructive"
+    assert read.headline == "prod: 1 difference from the expected schema"  # no migration state: no ledger

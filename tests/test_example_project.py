@@ -120,6 +120,44 @@ def test_out_of_band_findings_in_production(production_report: Report) -> None:
     assert team_channels.detail["children"]["sequence"] == 1
 
 
+HEADLINE = "prod: 5 out-of-band changes · 16 migrations pending (15.9 days) · 3 hazards"
+OUT_OF_BAND_OBJECTS = ("public.session", "public.team_channels", "public.ix_licenses_state_status",
+                       "public.licenses.portal_pin", "public.licenses.renewal_notes")
+
+
+def test_every_output_leads_with_the_three_answers(production_report: Report) -> None:
+    """Issue 15: the first line says out of band, pending and hazards, in every format and alert."""
+    from datetime import UTC, datetime
+
+    from pgdrift.notify.alerting import Notification, Outcome, alerting_findings, decide, notify_report
+    from pgdrift.render import render
+    from pgdrift.render.email import render_email
+    from pgdrift.render.slack import render_slack
+
+    # Given production, behind head with hand changes, alerted for the first time via SNS JSON
+    now = datetime(2026, 2, 2, 20, 30, tzinfo=UTC)
+    decision = decide(None, Outcome(alerting_findings(production_report)), "r1", now)
+    notification = Notification.from_json(
+        notify_report(decision, production_report, "prod", "r1", now.isoformat()).to_json())
+    # When each output is rendered, then its first line counts the three answers
+    assert render(production_report, "text", target="prod").splitlines()[0] == HEADLINE
+    assert render(production_report, "markdown", target="prod").splitlines()[0] == f"# {HEADLINE}"
+    assert f"<h1>{HEADLINE}</h1>" in render(production_report, "html", target="prod")
+    email = render_email(notification)
+    assert email.splitlines()[0] == "pgdrift " + HEADLINE.replace(" · ", ", ")
+    slack = render_slack(notification)
+    assert slack["blocks"][0]["text"]["text"] == f"Schema drift · {HEADLINE}"
+    # and the Slack message names every out-of-band object in at most 40 lines
+    texts = [block["text"]["text"] for block in slack["blocks"] if "text" in block]
+    lines = [line for text in texts for line in text.splitlines()]
+    assert all(any(name in line for line in lines) for name in OUT_OF_BAND_OBJECTS)
+    assert len(lines) + 3 <= 40  # and the divider, the button and the context
+    # and findings a pending migration explains are not listed out of band
+    assert "public.payment_methods" not in "\n".join(texts)
+    assert "add team messaging tables: creates 3 tables" in "\n".join(texts)
+    assert "… and 6 more" in "\n".join(texts)  # ten pending migrations of 16 are shown
+
+
 def test_hazards_of_the_pending_migrations(production_report: Report) -> None:
     assert production_report.migrations is not None
     hazards = {
@@ -182,7 +220,8 @@ def test_the_monitor_demo_alerts_by_email_and_slack_once(demo: DemoEnvironment) 
     output = "\n".join(lines)
     assert code == 0
     # The first run alerts through both channels; the unchanged second run sends nothing more
-    assert "Subject: pgdrift prod: schema drift detected [critical]" in output
+    # issue 15: the subject counts the three answers
+    assert f"Subject: pgdrift {HEADLINE.replace(' · ', ', ')}" in output
     assert "(nothing posted)" not in output and "Slack notifier failed" not in output
     assert "Slack posts in total: 1  (no change, no alert)" in output
 

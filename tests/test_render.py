@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import UTC, date, datetime
@@ -15,7 +16,7 @@ from pgdrift.compare.findings import Hazard, MigrationStatus, PendingMigration, 
 from pgdrift.errors import ConfigError, PgDriftError
 from pgdrift.render import FORMATS, render, report_to_json
 from pgdrift.schema import model
-from pgdrift.vocabulary import HazardKind, MigrationState
+from pgdrift.vocabulary import Cause, HazardKind, MigrationState
 from tests.drift_support import report_schema, snapshot
 
 NOW = datetime(2026, 2, 2, 20, 30, tzinfo=UTC)
@@ -87,7 +88,9 @@ def test_the_schema_rejects_a_change_without_a_severity() -> None:
 def test_markdown_follows_the_structure_of_the_seed_report() -> None:
     text = render(_report(), "markdown")
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == ["## Executive Summary", "## Table Count Summary", "## Part 1: Tables Missing in Actual",
+    # issue 15: the differences lead (without a ledger there is no out-of-band/pending split)
+    assert headings == [f"## Differences ({len(_report().active_changes)})",
+                        "## Executive Summary", "## Table Count Summary", "## Part 1: Tables Missing in Actual",
                         "## Part 2: Column-Level Drift", "## Part 3: Other Objects", "## Part 4: Risk Assessment",
                         "## Part 5: Recommendations", "## Summary Statistics"]
     # exact figures, never "22+" or "~16"
@@ -107,7 +110,11 @@ def test_markdown_shows_migrations_when_they_are_known() -> None:
     assert "## Migration Status" in text
     assert "| **Live (actual)** | `20260115_0200` | 2026-01-15 02:00 |" in text
     assert "| **Gap** | 16 days | 2 migrations |" in text
-    assert "| `20260131_0000` | 2026-01-31 00:00 | add blueshift provider fields | 1 | 1 |" in text
+    # issue 15: the pending migrations lead the report, each with what it does
+    row = "| `20260131_0000` | 2026-01-31 00:00 | add blueshift provider fields | creates table payment_methods | 1 |"
+    assert row in text
+    assert text.index("## Pending Migrations (2, 16.0 days)") < text.index("## Hazards (1)") < \
+        text.index("## Executive Summary")
     assert "drops a column" in text
     assert "Migrations pending:" in text and "Migration lag:" in text
 
@@ -121,9 +128,30 @@ def test_text_is_plain_unless_colour_is_asked_for() -> None:
     report = _report()
     plain, coloured = render(report, "text"), render(report, "text", color=True)
     assert "\033[" not in plain
-    assert "\033[1;31mCRITICAL" in coloured
+    assert "\033[1;31m[critical]" in coloured  # issue 15: a severity tag per finding, no severity headings
     assert re.sub(r"\033\[[0-9;]*m", "", coloured) == plain
     assert all(change.reason in plain for change in report.changes)
+
+
+def test_text_leads_with_the_three_answers() -> None:
+    # Given a report behind head, whose payment_methods finding a pending migration explains
+    base = _report()
+    payment = next(c for c in base.changes if c.object == "public.payment_methods")
+    explained = [dataclasses.replace(c, cause=Cause.PENDING_MIGRATION, migration="20260131_0000") if c is payment
+                 else dataclasses.replace(c, cause=Cause.OUT_OF_BAND) for c in base.changes]
+    report = dataclasses.replace(base, changes=tuple(explained), migrations=_migrations(base))
+    # When it is rendered as text
+    lines = render(report, "text", target="prod").splitlines()
+    # Then the headline counts the three answers and the sections follow in that order
+    out_of_band = len([c for c in report.active_changes if c.object != "public.payment_methods"])
+    assert lines[0] == f"prod: {out_of_band} out-of-band changes · 2 migrations pending (16.0 days) · 1 hazard"
+    titles = [line for line in lines if line and line[0].isupper() and "(" in line and not line.startswith("Schema")]
+    assert [title.split(" (")[0].split(":")[0] for title in titles] == ["OUT OF BAND", "PENDING MIGRATIONS",
+                                                                        "HAZARDS", "WAIVED"]
+    # and the explained finding is folded under its migration, not listed out of band
+    assert payment.reason not in "\n".join(lines)
+    assert "  20260131_0000 (2026-01-31) add blueshift provider fields: creates table payment_methods [1 hazard]" \
+        in lines
 
 
 def test_html_is_self_contained_escaped_and_grouped_by_severity() -> None:

@@ -293,7 +293,8 @@ def store_reports(store: Store, report: Report, target: str, context: RunContext
     (each format is rendered once)."""
     keys = {}
     texts = {"json": lambda: dumps_report(report_to_json(report) if document is None else document),
-             "md": lambda: render(report, "markdown"), "html": lambda: render(report, "html")}
+             "md": lambda: render(report, "markdown", target=target),
+             "html": lambda: render(report, "html", target=target)}
     for extension, text in texts.items():
         key = report_key(target, context.now, context.run_id, extension)
         store.put(key, text().encode("utf-8"), _CONTENT_TYPES[extension])

@@ -23,13 +23,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
 from pgdrift.compare.findings import SEVERITIES, SEVERITY_RANK, Change, Report
+from pgdrift.compare.situation import Situation, headline, situation
 from pgdrift.errors import PgDriftError
-from pgdrift.vocabulary import AlertStatus, Cause, ChangeType, MigrationState, Severity, decode, decode_optional
+from pgdrift.vocabulary import (
+    AlertStatus,
+    Cause,
+    ChangeType,
+    HazardKind,
+    MigrationState,
+    Severity,
+    decode,
+    decode_optional,
+)
 
 ALERT_STATUSES: tuple[str, ...] = tuple(member.value for member in AlertStatus)
 #: Findings carried in a notification; the rest are counted ("and N more"). Slack shows 20 and
@@ -215,6 +225,16 @@ class NotifiedMigration:
     revision: str
     date: str | None
     message: str
+    effects: str = ""  # what it does, in a line (issue 15)
+    hazards: int = 0
+
+
+@dataclass(frozen=True)
+class NotifiedHazard:
+    revision: str
+    type: HazardKind
+    object: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -240,6 +260,18 @@ class Notification:
     report_key: str | None = None
     report_url: str | None = None
     fingerprint: str | None = None
+    # The three answers (issue 15). `situated` is False in a notification published before them:
+    # renderers then fall back to the top findings.
+    situated: bool = False
+    out_of_band: tuple[NotifiedFinding, ...] = ()  # at most MAX_NOTIFIED_FINDINGS, most severe first
+    out_of_band_total: int = 0
+    hazards: tuple[NotifiedHazard, ...] = ()
+
+    @property
+    def headline(self) -> str:
+        """"prod: 5 out-of-band changes · 16 migrations pending (15.9 days) · 3 hazards"."""
+        return headline(self.target, self.out_of_band_total, self.migration_state, len(self.pending),
+                        self.lag_days, len(self.hazards), attributed=self.migration_state is not None)
 
     @property
     def severity_attribute(self) -> str:
@@ -275,17 +307,33 @@ class Notification:
             document["migration_state"] = decode_optional(
                 MigrationState, document.get("migration_state"), "the migration state")
             document["findings"] = tuple(_notified_from_json(item) for item in document.get("findings", ()))
-            document["pending"] = tuple(NotifiedMigration(**item) for item in document.get("pending", ()))
+            document["out_of_band"] = tuple(_notified_from_json(item) for item in document.get("out_of_band", ()))
+            document["pending"] = tuple(NotifiedMigration(**_known(NotifiedMigration, item))
+                                        for item in document.get("pending", ()))
+            document["hazards"] = tuple(_hazard_from_json(item) for item in document.get("hazards", ()))
             for name in ("live_revisions", "head_revisions", "new", "cleared"):
                 document[name] = tuple(document.get(name, ()))
-            return cls(**document)
+            return cls(**_known(cls, document))
         except (ValueError, TypeError, AttributeError, PgDriftError) as error:
             raise PgDriftError(f"reading a pgdrift notification: {error}",
                                "The SNS message was not published by the pgdrift monitor") from None
 
 
+def _known(cls: type, document: dict[str, Any]) -> dict[str, Any]:
+    """The fields `cls` knows: a notification from a newer monitor still reads (fields added later
+    are dropped), so the Slack Lambda and the monitor can be deployed in either order."""
+    names = {item.name for item in fields(cls)}
+    return {key: value for key, value in document.items() if key in names}
+
+
+def _hazard_from_json(item: dict[str, Any]) -> NotifiedHazard:
+    return NotifiedHazard(**{**_known(NotifiedHazard, item),
+                             "type": decode(HazardKind, item.get("type"), "a hazard's type")})
+
+
 def _notified_from_json(item: dict[str, Any]) -> NotifiedFinding:
-    return NotifiedFinding(**{**item, "severity": decode(Severity, item.get("severity"), "a finding's severity"),
+    return NotifiedFinding(**{**_known(NotifiedFinding, item),
+                              "severity": decode(Severity, item.get("severity"), "a finding's severity"),
                               "change": decode(ChangeType, item.get("change"), "a finding's change"),
                               "cause": decode_optional(Cause, item.get("cause"), "a finding's cause")})
 
@@ -316,12 +364,18 @@ def _top_findings(report: Report, new: set[str]) -> tuple[NotifiedFinding, ...]:
     return tuple(_notified(change, new) for change in ordered[:MAX_NOTIFIED_FINDINGS])
 
 
+def _out_of_band(found: Situation, new: set[str]) -> tuple[NotifiedFinding, ...]:
+    ordered = sorted(found.out_of_band, key=lambda change: SEVERITY_RANK[change.severity])
+    return tuple(_notified(change, new) for change in ordered[:MAX_NOTIFIED_FINDINGS])
+
+
 def notify_report(decision: Decision, report: Report, target: str, run_id: str, time: str,
                   report_key: str | None = None, report_url: str | None = None) -> Notification:
     """The notification of a successful run (drift, resolved or reminder)."""
     assert decision.alert is not None
     migrations = report.migrations
     new = set(decision.new)
+    found = situation(report, target)
     return Notification(
         status=decision.alert, target=target, run_id=run_id, time=time, severity=report.highest_severity,
         live_revisions=migrations.live_revisions if migrations else (),
@@ -330,10 +384,12 @@ def notify_report(decision: Decision, report: Report, target: str, run_id: str, 
         lag_days=migrations.lag_days if migrations else None,
         counts=report.counts_by_severity(), total_findings=len(report.active_changes),
         findings=_top_findings(report, new),
-        pending=tuple(NotifiedMigration(item.revision, item.date, item.message)
-                      for item in (migrations.pending if migrations else ())),
+        pending=tuple(NotifiedMigration(step.revision, step.date, step.message, step.effects, len(step.hazards))
+                      for step in found.pending),
         new=decision.new, cleared=decision.cleared, report_key=report_key, report_url=report_url,
         fingerprint=report.actual.fingerprint,
+        situated=True, out_of_band=_out_of_band(found, new), out_of_band_total=len(found.out_of_band),
+        hazards=tuple(NotifiedHazard(h.revision, h.type, h.object, h.message) for h in found.hazards),
     )
 
 

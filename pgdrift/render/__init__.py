@@ -17,14 +17,15 @@ FORMATS = ("text", "markdown", "json", "html")
 __all__ = ["FORMATS", "render", "report_to_json"]
 
 
-def render(report: Report, fmt: str, color: bool = False) -> str:
-    """The report in one of FORMATS; `color` adds ANSI colour to text (for a TTY)."""
+def render(report: Report, fmt: str, color: bool = False, target: str | None = None) -> str:
+    """The report in one of FORMATS; `color` adds ANSI colour to text (for a TTY); `target` names
+    the database in the headline (else the actual side's database)."""
     if fmt == "text":
-        return render_text(report, color)
+        return render_text(report, color, target)
     if fmt == "markdown":
-        return render_markdown(report)
+        return render_markdown(report, target)
     if fmt == "json":
         return render_json(report)
     if fmt == "html":
-        return render_html(report)
+        return render_html(report, target)
     raise ConfigError(f"rendering the report: unknown format {fmt!r}", f"Use one of {', '.join(FORMATS)}")

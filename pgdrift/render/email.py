@@ -18,7 +18,11 @@ _TITLES = {
 
 
 def subject(notification: Notification) -> str:
-    """The SNS subject (email subject line): at most 100 characters, printable ASCII."""
+    """The SNS subject (email subject line): at most 100 characters, printable ASCII. Drift says
+    the three answers' counts (issue 15)."""
+    if notification.situated and notification.status in ("drift", "reminder"):
+        text = f"pgdrift {notification.headline.replace(' · ', ', ')}"
+        return text.encode("ascii", "replace").decode("ascii")[:100]
     severity = f" [{notification.severity}]" if notification.status in ("drift", "reminder") and \
         notification.severity else ""
     text = f"pgdrift {notification.target}: {_TITLES[notification.status]}{severity}"
@@ -75,17 +79,45 @@ def _cleared(notification: Notification) -> list[str]:
     return lines + ([f"  ... and {more} more"] if more > 0 else [])
 
 
+def _out_of_band(notification: Notification) -> list[str]:
+    if not notification.out_of_band:
+        return []
+    title = "Out of band: changed outside any migration" if notification.migration_state else "Differences"
+    lines = ["", f"{title} ({notification.out_of_band_total}):"]
+    for finding in notification.out_of_band[:TOP_FINDINGS]:
+        shaped = f" (last shaped by {finding.migration})" if finding.migration else ""
+        mark = "NEW " if finding.new else ""
+        lines.append(f"  - {mark}[{finding.severity}] {finding.reason or finding.object}{shaped}")
+    more = notification.out_of_band_total - min(len(notification.out_of_band), TOP_FINDINGS)
+    return lines + ([f"  ... and {more} more"] if more > 0 else [])
+
+
 def _pending(notification: Notification) -> list[str]:
     if not notification.pending:
         return []
-    return ["", "Pending migrations:"] + [
-        f"  - {item.revision}  {item.date or 'undated'}  {item.message}" for item in notification.pending]
+    days = f", {notification.lag_days:.1f} days" if notification.lag_days else ""
+    lines = ["", f"Pending migrations ({len(notification.pending)}{days}):"]
+    for item in notification.pending:
+        effects = f": {item.effects}" if item.effects else ""
+        hazards = f" [{item.hazards} hazard(s)]" if item.hazards else ""
+        lines.append(f"  - {item.revision}  {(item.date or 'undated')[:10]}  {item.message}{effects}{hazards}")
+    return lines
+
+
+def _hazards(notification: Notification) -> list[str]:
+    if not notification.hazards:
+        return []
+    return ["", f"Hazards ({len(notification.hazards)}): what applying them runs into"] + [
+        f"  - {hazard.revision} ({hazard.type}): {hazard.message}" for hazard in notification.hazards]
 
 
 def render_email(notification: Notification) -> str:
     lines = [subject(notification), "=" * len(subject(notification)), ""]
     lines += _summary(notification) + _revision_lines(notification)
-    lines += _findings(notification) + _cleared(notification) + _pending(notification)
+    if notification.situated:  # the three answers (issue 15)
+        lines += _out_of_band(notification) + _pending(notification) + _hazards(notification) + _cleared(notification)
+    else:  # a notification from a monitor before issue 15
+        lines += _findings(notification) + _cleared(notification) + _pending(notification)
     lines += ["", f"Run {notification.run_id} at {notification.time}"]
     if notification.report_url:
         lines.append(f"Full report: {notification.report_url}")

@@ -10,9 +10,19 @@ from collections import defaultdict
 from html import escape
 from typing import Any
 
-from pgdrift.compare.findings import Change, MigrationStatus, Report
+from pgdrift.compare.findings import SEVERITY_RANK, Change, MigrationStatus, Report
+from pgdrift.compare.situation import PendingStep, Situation, situation
 from pgdrift.render.markdown import recommendations
-from pgdrift.render.summary import SEVERITY_TITLES, Facts, by_severity, facts, status_line, waiver_note
+from pgdrift.render.summary import (
+    SEVERITY_TITLES,
+    Facts,
+    by_severity,
+    facts,
+    out_of_band_note,
+    out_of_band_title,
+    status_line,
+    waiver_note,
+)
 
 _COLOURS = {"critical": "#b42318", "high": "#dc6803", "medium": "#ca8504", "low": "#1570ef"}
 
@@ -86,22 +96,59 @@ def _severity_section(severity: str, changes: list[Change]) -> str:
 
 
 def _migrations(status: MigrationStatus) -> str:
-    rows = "".join(f"<tr><td><code>{escape(p.revision)}</code></td><td>{escape(p.date or '—')}</td>"
-                   f"<td>{escape(p.message)}</td><td>{len(p.changes)}</td>"
-                   f"<td>{'<br>'.join(escape(h.message) for h in p.hazards) or '—'}</td></tr>"
-                   for p in status.pending)
     lag = "unknown" if status.lag_revisions is None else f"{status.lag_revisions} revision(s)"
     days = "" if status.lag_days is None else f", {status.lag_days:g} day(s)"
-    table = (f"<table><tr><th>Revision</th><th>Date</th><th>Message</th><th>Changes</th><th>Hazards</th></tr>"
-             f"{rows}</table>") if rows else ""
+    detail = f" {escape(status.detail)}." if status.detail else ""
     return (f"<h2>Migrations</h2><p>State <b>{escape(status.state)}</b>: live "
             f"<code>{escape(', '.join(status.live_revisions) or '—')}</code>, head "
-            f"<code>{escape(', '.join(status.head_revisions) or '—')}</code>; lag {escape(lag + days)}.</p>"
-            f"{table}")
+            f"<code>{escape(', '.join(status.head_revisions) or '—')}</code>; lag {escape(lag + days)}.{detail}</p>")
 
 
-def render_html(report: Report) -> str:
+def _out_of_band(found: Situation) -> str:
+    ordered = sorted(found.out_of_band, key=lambda change: SEVERITY_RANK[change.severity])
+    items = "".join(
+        f'<li><span class="badge" style="background:{_COLOURS[c.severity]};color:#fff">{escape(c.severity)}</span> '
+        f"{escape(c.reason)}"
+        f"{'<br><small>' + escape(out_of_band_note(c)) + '</small>' if found.attributed and c.migration else ''}"
+        f"</li>" for c in ordered)
+    title = escape(out_of_band_title(found))
+    return f"<h2>{title} ({len(ordered)})</h2>" + (f"<ul>{items}</ul>" if items else "<p>None.</p>")
+
+
+def _folded(step: PendingStep) -> str:
+    if not step.findings:
+        return ""
+    reasons = "".join(f"<li>{escape(change.reason)}</li>" for change in step.findings)
+    return f"<details><summary>{len(step.findings)} finding(s)</summary><ul>{reasons}</ul></details>"
+
+
+def _pending(found: Situation) -> str:
+    days = f", {found.lag_days:.1f} days" if found.lag_days else ""
+    rows = "".join(f"<tr><td><code>{escape(step.revision)}</code></td><td>{escape(step.date or '—')}</td>"
+                   f"<td>{escape(step.message)}</td><td>{escape(step.effects)}{_folded(step)}</td>"
+                   f"<td>{'<br>'.join(escape(h.message) for h in step.hazards) or '—'}</td></tr>"
+                   for step in found.pending)
+    table = (f"<table><tr><th>Revision</th><th>Date</th><th>Message</th><th>What it does</th><th>Hazards</th></tr>"
+             f"{rows}</table>") if rows else "<p>None.</p>"
+    return f"<h2>Pending migrations ({len(found.pending)}{days})</h2>{table}"
+
+
+def _hazards(found: Situation) -> str:
+    items = "".join(f"<li><code>{escape(h.revision)}</code> ({escape(h.type)}) on <code>{escape(h.object)}</code>: "
+                    f"{escape(h.message)}</li>" for h in found.hazards)
+    return f"<h2>Hazards ({len(found.hazards)})</h2>" + (f"<ul>{items}</ul>" if items else "<p>None.</p>")
+
+
+def _answers(found: Situation) -> str:
+    """The three answers (issue 15) that lead the page."""
+    if not found.attributed:
+        return _out_of_band(found)
+    return _out_of_band(found) + _pending(found) + _hazards(found)
+
+
+def render_html(report: Report, target: str | None = None) -> str:
     summary = facts(report)
+    found = situation(report, target)
     cards = "".join(f'<div class="card" style="border-top:4px solid {_COLOURS[severity]}">'
                     f"<b>{count}</b>{escape(SEVERITY_TITLES[severity])}</div>"
                     for severity, count in summary.by_severity.items())
@@ -113,14 +160,17 @@ def render_html(report: Report) -> str:
     migrations = _migrations(report.migrations) if report.migrations is not None else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{escape(report.title)}</title><style>{_CSS}</style></head>
+<title>{escape(found.headline)}</title><style>{_CSS}</style></head>
 <body><main>
-<h1>{escape(report.title)}: {escape(status_line(report))}</h1>
-<p class="meta">Expected <code>{escape(report.expected.source)}</code> vs actual
+<h1>{escape(found.headline)}</h1>
+<p class="meta">{escape(report.title)}: {escape(status_line(report))} ·
+Expected <code>{escape(report.expected.source)}</code> vs actual
 <code>{escape(report.actual.source)}</code> · generated {escape(report.generated_at)}</p>
 {_bar(summary)}
 <div class="cards">{cards}</div>
+{_answers(found) if report.changes or report.migrations else ''}
 {migrations}
+{'<h2>All findings by severity</h2>' if sections else ''}
 {sections or '<p>No differences.</p>'}
 <h2>Recommendations</h2><ol>{advice}</ol>
 </main></body></html>

@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pgdrift.compare.findings import Change, MigrationStatus, Report
+from pgdrift.compare.findings import SEVERITY_RANK, Change, MigrationStatus, Report
+from pgdrift.compare.situation import Situation, situation
 from pgdrift.render.summary import (
     SEVERITY_TITLES,
     Facts,
     by_severity,
     facts,
     label,
+    out_of_band_note,
+    out_of_band_title,
     table_count,
     waiver_note,
 )
@@ -87,22 +90,35 @@ def _migration_status(status: MigrationStatus) -> list[str]:
     lines = ["## Migration Status", "", *table(["Side", "Revision", "Date", "Status"], rows)]
     if status.detail:
         lines += ["", cell(status.detail)]
-    if status.pending:
-        lines += ["", "### Pending migrations", ""]
-        lines += table(["Migration", "Date", "Message", "Changes", "Hazards"],
-                       [[code(p.revision), _date(p.date), cell(p.message), str(len(p.changes)),
-                         str(len(p.hazards))] for p in status.pending])
-        hazards = [(p.revision, h) for p in status.pending for h in p.hazards]
-        if hazards:
-            lines += ["", "### Hazards", ""]
-            lines += [f"- {_ICONS.get(h.severity, '')} `{h.revision}` ({h.type}) on {code(h.object)}: "
-                      f"{cell(h.message)}" for _, h in hazards]
-        for pending in status.pending:
-            if pending.changes:
-                lines += ["", f"#### `{pending.revision}`: {cell(pending.message)}", ""]
-                # a report stored before issue 15 has pending changes without reasons
-                lines += [f"- {cell(change.reason or f'{change.kind} {change.object}: {change.change}')}"
-                          for change in pending.changes]
+    # the pending migrations and hazards lead the report (see `_answers`); here, what each changes
+    if any(pending.changes for pending in status.pending):
+        lines += ["", "### What each pending migration changes"]
+    for pending in status.pending:
+        if pending.changes:
+            lines += ["", f"#### `{pending.revision}`: {cell(pending.message)}", ""]
+            # a report stored before issue 15 has pending changes without reasons
+            lines += [f"- {cell(change.reason or f'{change.kind} {change.object}: {change.change}')}"
+                      for change in pending.changes]
+    return lines
+
+
+def _answers(found: Situation) -> list[str]:
+    """The three answers (issue 15): out of band, pending migrations, hazards."""
+    lines = [f"## {out_of_band_title(found)} ({len(found.out_of_band)})", ""]
+    ordered = sorted(found.out_of_band, key=lambda change: SEVERITY_RANK[change.severity])
+    lines += [f"- {_ICONS.get(c.severity, '')} **{c.severity}** {cell(c.reason)}"
+              + (f" — _{cell(out_of_band_note(c))}_" if found.attributed and c.migration else "")
+              for c in ordered] or ["None."]
+    if not found.attributed:
+        return lines
+    days = f", {found.lag_days:.1f} days" if found.lag_days else ""
+    lines += ["", f"## Pending Migrations ({len(found.pending)}{days})", ""]
+    lines += table(["Migration", "Date", "Message", "What it does", "Hazards"],
+                   [[code(step.revision), _date(step.date), cell(step.message), cell(step.effects),
+                     str(len(step.hazards))] for step in found.pending]) if found.pending else ["None."]
+    lines += ["", f"## Hazards ({len(found.hazards)})", ""]
+    lines += [f"- {_ICONS.get(h.severity, '')} `{h.revision}` ({h.type}) on {code(h.object)}: {cell(h.message)}"
+              for h in found.hazards] or ["None."]
     return lines
 
 
@@ -245,13 +261,15 @@ def _statistics(report: Report, summary: Facts) -> list[str]:
     return ["## Summary Statistics", "", "```", "Schema Drift Metrics:", "-" * 48, *body, "```"]
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: Report, target: str | None = None) -> str:
     summary = facts(report)
-    lines = [f"# {cell(report.title)}", "",
+    found = situation(report, target)
+    lines = [f"# {cell(found.headline)}", "", f"_{cell(report.title)}_", "",
              f"**Date**: {report.generated_at}",
              f"**Comparison**: {code(report.expected.source)} (expected) vs {code(report.actual.source)} (actual)",
              f"**Status**: {_status(report)}", "", "---", ""]
     rule = ["", "---", ""]
+    lines += [*_answers(found), *rule]
     lines += [*_executive_summary(report, summary), *rule]
     if report.migrations is not None:
         lines += [*_migration_status(report.migrations), *rule]

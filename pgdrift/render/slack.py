@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pgdrift.notify.alerting import Notification, NotifiedFinding, describe_identity
+from pgdrift.notify.alerting import Notification, NotifiedFinding, NotifiedMigration, describe_identity
 from pgdrift.vocabulary import MigrationState
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
 TOP_FINDINGS = 20
+TOP_OUT_OF_BAND = 15
 TOP_PENDING = 10
+TOP_HAZARDS = 10
 _ICONS = {"drift": ":rotating_light:", "reminder": ":alarm_clock:", "resolved": ":white_check_mark:",
           "failed": ":x:"}
 _TITLES = {"drift": "Schema drift", "reminder": "Drift persists", "resolved": "Drift resolved",
@@ -36,6 +38,9 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def header_text(notification: Notification) -> str:
+    """The title and, for drift, the three answers' counts (issue 15)."""
+    if notification.situated and notification.status in ("drift", "reminder"):
+        return _cut(f"{_TITLES[notification.status]} · {notification.headline}", MAX_HEADER_TEXT)
     shown = notification.severity and notification.status != "resolved"
     severity = f" · {notification.severity}" if shown else ""
     return _cut(f"{_TITLES[notification.status]} · {notification.target}{severity}", MAX_HEADER_TEXT)
@@ -111,12 +116,43 @@ def _cleared(notification: Notification) -> list[dict[str, Any]]:
     return _list_sections("Cleared since the last alert", shown, len(notification.cleared))
 
 
+def _out_of_band(notification: Notification) -> list[dict[str, Any]]:
+    """Every out-of-band object named (up to TOP_OUT_OF_BAND), with the migration that shaped it."""
+    if not notification.out_of_band:
+        return []
+    lines = []
+    for finding in notification.out_of_band[:TOP_OUT_OF_BAND]:
+        new = " :new:" if finding.new else ""
+        shaped = f" _(last shaped by `{escape(finding.migration)}`)_" if finding.migration else ""
+        lines.append(f"• *{finding.severity}*{new} {escape(finding.reason or finding.object)}{shaped}")
+    title = "Out of band: changed outside any migration" if notification.migration_state else "Differences"
+    total = max(notification.out_of_band_total, len(lines))
+    return _list_sections(f"{title} ({total})", lines, total)
+
+
+def _pending_line(item: NotifiedMigration) -> str:
+    date = (item.date or "undated")[:10]
+    effects = f": {escape(item.effects)}" if item.effects else ""
+    hazards = f" :warning: {item.hazards}" if item.hazards else ""
+    return f"• `{escape(item.revision)}` {date} — {escape(item.message)}{effects}{hazards}"
+
+
 def _pending(notification: Notification) -> list[dict[str, Any]]:
     if not notification.pending:
         return []
-    shown = [f"• `{escape(item.revision)}` {item.date or 'undated'} — {escape(item.message)}"
-             for item in notification.pending[:TOP_PENDING]]
-    return _list_sections("Pending migrations", shown, len(notification.pending))
+    shown = [_pending_line(item) for item in notification.pending[:TOP_PENDING]]
+    days = f", {notification.lag_days:.1f} days" if notification.lag_days else ""
+    return _list_sections(f"Pending migrations ({len(notification.pending)}{days})", shown,
+                          len(notification.pending))
+
+
+def _hazards(notification: Notification) -> list[dict[str, Any]]:
+    if not notification.hazards:
+        return []
+    shown = [f"• `{escape(hazard.revision)}` ({hazard.type}): {escape(hazard.message)}"
+             for hazard in notification.hazards[:TOP_HAZARDS]]
+    return _list_sections(f"Hazards ({len(notification.hazards)}): what applying them runs into", shown,
+                          len(notification.hazards))
 
 
 def _footer(notification: Notification) -> list[dict[str, Any]]:
@@ -139,7 +175,10 @@ def render_slack(notification: Notification) -> dict[str, Any]:
         {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}},
         _section(f"{_ICONS[notification.status]} {_summary(notification)}"),
     ]
-    body = _findings(notification) + _cleared(notification) + _pending(notification)
+    if notification.situated:  # the three answers (issue 15)
+        body = _out_of_band(notification) + _pending(notification) + _hazards(notification) + _cleared(notification)
+    else:  # a notification from a monitor before issue 15
+        body = _findings(notification) + _cleared(notification) + _pending(notification)
     footer = _footer(notification)
     room = MAX_BLOCKS - len(blocks) - len(footer) - 1
     if body:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from pgdrift.compare.findings import SEVERITIES, Change, Report, Side
+from pgdrift.compare.findings import SEVERITIES, Change, Hazard, Report, Side
+from pgdrift.compare.situation import PendingStep, Situation, plural
 from pgdrift.schema.kinds import BY_NAME
 from pgdrift.vocabulary import ChangeType
 
@@ -87,3 +88,28 @@ def status_line(report: Report) -> str:
         return "no drift"
     worst = report.highest_severity
     return f"drift ({worst} findings)" if worst else "drift (migrations pending)"
+
+
+# ---------------------------------------------------------------------------------------------
+# The three answers (issue 15), worded once for every renderer
+
+
+def out_of_band_title(found: Situation) -> str:
+    return "Out of band: changed outside any migration" if found.attributed else "Differences"
+
+
+def out_of_band_note(change: Change) -> str:
+    """Which migration last shaped the object an out-of-band finding is about."""
+    # without one, the finding's reason already says no migration made the object
+    return f"last shaped by migration {change.migration}" if change.migration else ""
+
+
+def pending_line(step: PendingStep) -> str:
+    """One pending migration in a line: revision, date, message and what it does."""
+    date = f" ({step.date[:10]})" if step.date else ""
+    hazards = f" [{plural(len(step.hazards), 'hazard')}]" if step.hazards else ""
+    return f"{step.revision}{date} {step.message}: {step.effects}{hazards}"
+
+
+def hazard_line(hazard: Hazard) -> str:
+    return f"{hazard.revision} ({hazard.type}): {hazard.message}"

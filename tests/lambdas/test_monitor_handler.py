@@ -49,7 +49,8 @@ def test_drift_lifecycle_alerts_only_on_change(world: World, capfd: pytest.Captu
     assert (record["status"], record["findings"], record["run_id"]) == ("drift", 1, "run-1")
     (envelope,) = world.messages()
     assert attributes(envelope) == {"target": "prod", "severity": record_severity(record), "status": "drift"}
-    assert "schema drift detected" in envelope["Subject"]
+    # issue 15: the subject counts what was found (a snapshot as expected: differences, no ledger)
+    assert envelope["Subject"] == "pgdrift prod: 1 difference from the expected schema"
     assert "providers_name_idx" in envelope["Message"]
     assert "Full report: https://s3.console.aws.amazon.com/s3/object/pgdrift-history" in envelope["Message"]
 
@@ -113,7 +114,7 @@ def test_target_waivers_and_severity_overrides_apply(world: World, monkeypatch: 
     assert result["summary"]["active"] == 1 and result["summary"]["waived"] == 1
     (envelope,) = world.messages()
     assert attributes(envelope)["severity"] == "critical"
-    assert "scratch" not in envelope["Message"].split("Top findings:")[1]
+    assert "scratch" not in envelope["Message"].split("Differences (")[1]
 
 
 def test_on_demand_snapshot_mode_stores_without_alerting(world: World) -> None:
