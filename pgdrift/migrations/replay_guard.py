@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,6 +92,9 @@ def async_driver() -> str | None:
 #: may send thousands (or one with a megabyte of literals). Hazards read only a statement's head.
 MAX_STATEMENTS = 200
 MAX_STATEMENT_CHARS = 2000
+#: A role's password in a migration's SQL (CREATE/ALTER ROLE ... PASSWORD '...') must not travel
+#: into the ledger, which is uploaded and read elsewhere.
+_PASSWORD = re.compile(r"(\bPASSWORD\s+)(?:E?'(?:[^']|'')*'|\$([A-Za-z_]*)\$.*?\$\2\$)", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass
@@ -113,7 +117,7 @@ class StatementRecorder:
         if len(self.statements) >= MAX_STATEMENTS:
             self.left_out += 1
             return
-        text = statement.strip()
+        text = _PASSWORD.sub(r"\1'<redacted>'", statement.strip())
         if len(text) > MAX_STATEMENT_CHARS:
             text = text[:MAX_STATEMENT_CHARS] + " -- pgdrift: cut short"
         self.statements.append(text)
