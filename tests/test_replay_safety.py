@@ -135,8 +135,12 @@ def test_a_relative_script_location_names_the_folder_it_was_resolved_against(ser
 def test_recorded_statements_keep_no_password_and_stay_bounded() -> None:
     # Given a migration that sends a role's password, an outsized statement and too many statements
     recorder = StatementRecorder()
-    send = recorder.around(lambda texts: [recorder.before_cursor_execute(None, None, text, None, None, False)
-                                          for text in texts])
+
+    def upgrade(texts: list[str]) -> None:
+        for text in texts:
+            recorder.before_cursor_execute(None, None, text, None, None, False)
+
+    send = recorder.around(upgrade)
     recorder.before_cursor_execute(None, None, "SELECT pg_catalog.version()", None, None, False)  # before upgrade()
     send(["CREATE ROLE app LOGIN PASSWORD 'hunter''2' VALID UNTIL 'infinity'", "INSERT INTO t VALUES ('"
           + "x" * 3 * MAX_STATEMENT_CHARS + "')"] + ["UPDATE t SET n = n + 1"] * MAX_STATEMENTS)
