@@ -14,6 +14,7 @@ from pgdrift.compare.findings import Change, Report
 from pgdrift.compare.type_rules import TypeCompatibility, compatibility, narrows, widens
 from pgdrift.errors import PermissionDenied, UnknownRevision
 from pgdrift.migrations import ledger as ledger_module
+from pgdrift.migrations import statements
 from pgdrift.migrations.check import check, pending_migrations
 from pgdrift.migrations.ledger import Ledger, Revision, build_ledger
 from pgdrift.render import render
@@ -153,6 +154,79 @@ def test_dropping_what_the_live_database_lacks_loses_nothing() -> None:
     # and the table already gone out of band is a conflict, not a drop
     conflicts = {h.object for p in pending for h in p.hazards if h.type == HazardKind.CONFLICT}
     assert "public.old" in conflicts
+
+
+def _conflicting(report: Report) -> set[str]:
+    assert report.migrations is not None
+    return {h.object for p in report.migrations.pending for h in p.hazards if h.type == HazardKind.CONFLICT}
+
+
+def test_what_a_migration_creates_if_not_exists_or_drops_if_exists_is_no_conflict(server: TestServer) -> None:
+    # Given the pending i002 creates ix_items_name IF NOT EXISTS and ix_items_sku without, drops
+    # ix_items_old and column legacy IF EXISTS and column retired without, adds column note IF NOT
+    # EXISTS and column price without; and a database at i001 where all of it was done by hand
+    ledger = build(server, "if_exists")
+    dsn = migrated(server, "if_exists", "i001", sql="""
+        CREATE INDEX ix_items_name ON items (name);
+        CREATE INDEX ix_items_sku ON items (sku);
+        DROP INDEX ix_items_old;
+        ALTER TABLE items DROP COLUMN legacy, DROP COLUMN retired, ADD COLUMN note text,
+            ADD COLUMN price numeric(12,2);
+    """)
+    live = snapshot(dsn)
+
+    # When it is checked, then only the statements without the guard conflict (issue 15)
+    report = check(live, ledger)
+    assert _conflicting(report) == {"public.ix_items_sku", "public.items.retired", "public.items.price"}
+    # and nothing the live database lacks is announced as lost data
+    assert report.migrations is not None
+    assert [h for p in report.migrations.pending for h in p.hazards if h.type == HazardKind.DESTRUCTIVE] == []
+    # and a ledger without statements (format 1) keeps every conflict, as before
+    unknown = Ledger([dataclasses.replace(r, statements=None) for r in ledger.revisions], ledger.heads,
+                     ledger.head_snapshot, ledger.source, ledger.built_at)
+    assert _conflicting(check(live, unknown)) == {
+        "public.ix_items_name", "public.ix_items_sku", "public.ix_items_old", "public.items.legacy",
+        "public.items.note", "public.items.retired", "public.items.price",
+    }
+
+
+@pytest.mark.parametrize(("statement", "kind", "key", "table", "guarded"), [
+    ("CREATE INDEX IF NOT EXISTS ix_a ON t (a)", "index", "public.ix_a", "public.t", True),
+    ("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix_a ON t (a)", "index", "public.ix_a", "public.t", True),
+    ("CREATE INDEX ix_a ON t (a)", "index", "public.ix_a", "public.t", False),
+    ("CREATE INDEX IF NOT EXISTS ix_b ON t (a)", "index", "public.ix_a", "public.t", False),
+    ('CREATE TABLE IF NOT EXISTS public."Things" (id int PRIMARY KEY)', "table", 'public."Things"', None, True),
+    ("CREATE TABLE IF NOT EXISTS things (id int)", "table", 'public."Things"', None, False),
+    ("CREATE TABLE IF NOT EXISTS other.t (id int)", "table", "public.t", None, False),
+    ("CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY)", "index", "public.t_pkey", "public.t", True),
+    ("ALTER TABLE t ADD COLUMN IF NOT EXISTS c int", "column", "public.t.c", "public.t", True),
+    ("ALTER TABLE t ADD IF NOT EXISTS c int, ADD COLUMN d int", "column", "public.t.d", "public.t", False),
+    ("ALTER TABLE u ADD COLUMN IF NOT EXISTS c int", "column", "public.t.c", "public.t", False),
+    ("CREATE TYPE mood AS ENUM ('a')", "enum", "public.mood", None, False),
+    ("CREATE INDEX IF NOT EXISTS ix_a ON t (a)", "index", "public.ix_a", None, True),
+])
+def test_creates_if_not_exists(statement: str, kind: str, key: str, table: str | None, guarded: bool) -> None:
+    assert statements.creates_if_not_exists([statement], kind, key, table) is guarded
+
+
+@pytest.mark.parametrize(("statement", "kind", "key", "table", "guarded"), [
+    ("DROP INDEX IF EXISTS ix_a", "index", "public.ix_a", "public.t", True),
+    ("DROP INDEX CONCURRENTLY IF EXISTS public.ix_a", "index", "public.ix_a", "public.t", True),
+    ("DROP INDEX ix_a", "index", "public.ix_a", "public.t", False),
+    ("DROP TABLE IF EXISTS a, public.b CASCADE", "table", "public.b", None, True),
+    ("DROP TABLE IF EXISTS t", "column", "public.t.c", "public.t", True),
+    ("ALTER TABLE ONLY public.t DROP COLUMN IF EXISTS c", "column", "public.t.c", "public.t", True),
+    ("ALTER TABLE t DROP COLUMN c", "column", "public.t.c", "public.t", False),
+    ("ALTER TABLE t DROP CONSTRAINT IF EXISTS ck", "constraint", "public.t.ck", "public.t", True),
+    ("DROP TYPE IF EXISTS mood", "enum", "public.mood", None, True),
+])
+def test_drops_if_exists(statement: str, kind: str, key: str, table: str | None, guarded: bool) -> None:
+    assert statements.drops_if_exists([statement], kind, key, table) is guarded
+
+
+def test_unknown_statements_guard_nothing() -> None:
+    assert not statements.creates_if_not_exists(None, "index", "public.ix_a", "public.t")
+    assert not statements.drops_if_exists((), "index", "public.ix_a", "public.t")
 
 
 def test_a_pending_rename_reads_from_the_old_name_to_the_new(server: TestServer, linear: Ledger) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ import pytest
 from demo.scenario import PRODUCTION_REVISION, DemoEnvironment, answers, prepare_demo, run_cli
 from pgdrift.compare.analyze import analyze, make_report
 from pgdrift.compare.findings import Report
+from pgdrift.migrations import ledger as ledger_module
 from pgdrift.migrations.check import check, compare
+from pgdrift.migrations.ledger import Ledger
 from pgdrift.render import render
 from tests.alembic_projects.support import snapshot
 from tests.conftest import _get_server
@@ -172,6 +175,17 @@ def test_hazards_of_the_pending_migrations(production_report: Report) -> None:
             "public.providers.credential_summary",
         ),
     }
+
+
+def test_the_statements_cost_little_of_the_ledger(demo: DemoEnvironment) -> None:
+    # Given the example's 29 revisions, each with the statements its upgrade() sent (issue 15)
+    ledger = demo.ledger
+    assert all(revision.statements for revision in ledger.revisions if len(revision.down_revisions) < 2)
+    # Then the artifact grows by little against the same ledger without them (bench/README.md: figures)
+    bare = Ledger([replace(revision, statements=None) for revision in ledger.revisions], ledger.heads,
+                  ledger.head_snapshot, ledger.source, ledger.built_at)
+    with_statements, without = len(ledger_module.dumps(ledger)), len(ledger_module.dumps(bare))
+    assert without < with_statements < 1.2 * without, (with_statements, without)
 
 
 def test_dev_is_at_head_and_clean(demo: DemoEnvironment) -> None:

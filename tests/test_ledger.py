@@ -121,10 +121,46 @@ def test_round_trip_and_compactness(linear: Ledger) -> None:
     loaded = load_ledger(data, "linear.json.gz")
     for revision in linear.revisions:
         assert loaded.expected_at(revision.id).fingerprint == linear.expected_at(revision.id).fingerprint
-    raw = ledger_module.dumps(linear, compress=False)
+    # The deltas cost less than two head snapshots (the statements, plain text, are weighed below)
+    raw = ledger_module.dumps(_without_statements(linear), compress=False)
     head = snapshot_io.dumps(linear.head_snapshot).encode()
     assert len(raw) < 3 * len(head)
+    raw = ledger_module.dumps(linear, compress=False)
     assert data[:2] == b"\x1f\x8b" and gzip.decompress(data) == raw
+
+
+def test_each_revision_records_the_statements_its_upgrade_sent(linear: Ledger) -> None:
+    # Then the ledger holds l004's op.execute() texts, in order, and nothing of Alembic's own
+    # version-table bookkeeping or SQLAlchemy's connection set-up (issue 15)
+    assert linear.by_id["l004"].statements == (
+        "ALTER TABLE orders DROP COLUMN total",
+        "ALTER TABLE orders RENAME TO purchases",
+        "ALTER TABLE users DROP CONSTRAINT ck_users_email_at",
+        "CREATE INDEX ix_users_name ON users (name)",
+    )
+    for revision in linear.revisions:
+        assert revision.statements and not any("alembic_version" in text for text in revision.statements)
+    # And they survive the artifact's round trip
+    loaded = load_ledger(ledger_module.dumps(linear), "linear.json.gz")
+    assert [r.statements for r in loaded.revisions] == [r.statements for r in linear.revisions]
+
+
+def _without_statements(ledger: Ledger) -> Ledger:
+    """The same ledger with its statements unknown, as format 1 had it."""
+    return Ledger([replace(revision, statements=None) for revision in ledger.revisions], ledger.heads,
+                  ledger.head_snapshot, ledger.source, ledger.built_at)
+
+
+def test_a_format_1_ledger_is_read_with_its_statements_unknown(linear: Ledger) -> None:
+    # Given a ledger written before issue 15: format_version 1, no statements
+    document = _document(linear)
+    document["format_version"] = 1
+    for revision in document["revisions"]:
+        del revision["statements"]
+    # When it is read, then it is the same ledger, with no statements to reason from
+    loaded = load_ledger(json.dumps(document).encode(), "old.json.gz")
+    assert [r.statements for r in loaded.revisions] == [None] * len(linear.revisions)
+    assert loaded.expected_at("l002").fingerprint == linear.expected_at("l002").fingerprint
 
 
 def _document(ledger: Ledger) -> dict:
@@ -137,7 +173,8 @@ def _document(ledger: Ledger) -> dict:
         (lambda doc: b"not json at all", "not valid"),
         (lambda doc: b"\x1f\x8b\x08\x00truncated", "not valid"),
         (lambda doc: {**doc, "format": "something-else"}, "not a pgdrift ledger"),
-        (lambda doc: {**doc, "format_version": 99}, "format_version 99 is not supported"),
+        (lambda doc: {**doc, "format_version": 99}, "format_version 99 is not supported \\(this pgdrift reads 1 and 2"),
+        (lambda doc: {**doc, "revisions": [{**doc["revisions"][0], "statements": "DROP TABLE x"}]}, "corrupt"),
         (lambda doc: {k: v for k, v in doc.items() if k != "revisions"}, "corrupt"),
         (lambda doc: {**doc, "heads": ["nope"]}, "not in the graph"),
         (lambda doc: {**doc, "revisions": doc["revisions"][1:]}, "names down revision l001"),

@@ -72,6 +72,7 @@ CORPUS = [
             revisions=1),
     Project("branched", revisions=6),
     Project("enum_reuse", revisions=2),
+    Project("if_exists", revisions=2),
 ]
 
 
@@ -102,6 +103,10 @@ def test_each_project_builds_from_its_own_config_and_checks_clean(server: TestSe
     # When pgdrift builds its ledger with documented flags only
     built, stats = replay(PROJECTS / project.name / project.config, scratch(server), project.settings)
     assert stats.revisions == project.revisions
+    # Whichever way env.py runs (async engine, worker thread, event loop, shared connection), each
+    # migration's statements are recorded, and Alembic's version-table statements are not (issue 15)
+    recorded = [text for revision in built.revisions for text in revision.statements or ()]
+    assert recorded and not any("alembic_version" in text for text in recorded)
     # Then a database the project's own upgrade produced is at head and clean
     ledger_path = tmp_path / "ledger.json.gz"
     ledger_path.write_bytes(ledger_module.dumps(built))

@@ -10,6 +10,7 @@ import pytest
 from pgdrift.cli import main
 from pgdrift.errors import ConfigError
 from pgdrift.migrations.replay import FailureKind, ReplayFailed, ReplaySettings, replay
+from pgdrift.migrations.replay_guard import MAX_STATEMENT_CHARS, MAX_STATEMENTS, StatementRecorder
 from tests.alembic_projects.support import PROJECTS, fresh_name, ini, scratch
 from tests.conftest import _get_server
 from tests.support import TestServer, connect
@@ -129,3 +130,24 @@ def test_a_relative_script_location_names_the_folder_it_was_resolved_against(ser
         replay(project / "alembic.ini", scratch(server))
     assert f"against the current directory, {elsewhere}" in str(caught.value)
     assert "--script-location" in str(caught.value)
+
+
+def test_recorded_statements_keep_no_password_and_stay_bounded() -> None:
+    # Given a migration that sends a role's password, an outsized statement and too many statements
+    recorder = StatementRecorder()
+
+    def upgrade(texts: list[str]) -> None:
+        for text in texts:
+            recorder.before_cursor_execute(None, None, text, None, None, False)
+
+    send = recorder.around(upgrade)
+    recorder.before_cursor_execute(None, None, "SELECT pg_catalog.version()", None, None, False)  # before upgrade()
+    send(["CREATE ROLE app LOGIN PASSWORD 'hunter''2' VALID UNTIL 'infinity'", "INSERT INTO t VALUES ('"
+          + "x" * 3 * MAX_STATEMENT_CHARS + "')"] + ["UPDATE t SET n = n + 1"] * MAX_STATEMENTS)
+    recorded = recorder.take()
+    # Then the password is not recorded, nor what was sent outside upgrade()
+    assert recorded[0] == "CREATE ROLE app LOGIN PASSWORD '<redacted>' VALID UNTIL 'infinity'"
+    # and the ledger's text stays bounded, saying what it left out
+    assert len(recorded[1]) < MAX_STATEMENT_CHARS + 40 and recorded[1].endswith("-- pgdrift: cut short")
+    assert len(recorded) == MAX_STATEMENTS + 1 and recorded[-1] == "-- pgdrift: 2 more statement(s) not recorded"
+    assert recorder.take() == []

@@ -21,7 +21,9 @@ from pgdrift.compare.findings import Change, Hazard, MigrationStatus, PendingMig
 from pgdrift.compare.grading import missing_reason
 from pgdrift.compare.type_rules import narrows
 from pgdrift.errors import PermissionDenied, UnknownRevision
+from pgdrift.migrations import statements
 from pgdrift.migrations.ledger import Ledger, Revision, days_between
+from pgdrift.schema import model
 from pgdrift.schema.identity import quote_ident
 from pgdrift.schema.kinds import BY_NAME, relation_kinds
 from pgdrift.schema.model import Snapshot
@@ -261,9 +263,27 @@ def _conflicts(revision: Revision, expected_live: Snapshot, live: Snapshot) -> l
         label = BY_NAME[kind_name].label
         for key, (before, after) in entries.items():
             message = _conflict_message(kind_name, label, key, before, after, expected_live, live)
-            if message:
+            if message and not _guarded(revision, kind_name, key, before, after):
                 hazards.append(Hazard(revision=revision.id, type=HazardKind.CONFLICT, object=key, message=message))
     return hazards
+
+
+def _guarded(revision: Revision, kind_name: str, key: str, before: Any, after: Any) -> bool:
+    """The migration's own SQL makes the clash harmless: it creates the object IF NOT EXISTS (a
+    hand-made one is kept) or drops it IF EXISTS (one already gone is no error). Statements
+    unknown (a ledger from before issue 15): not guarded, the hazard stands."""
+    table = _owning_table(kind_name, after if before is None else before)
+    if before is None and after is not None:
+        return statements.creates_if_not_exists(revision.statements, kind_name, key, table)
+    if before is not None and after is None:
+        return statements.drops_if_exists(revision.statements, kind_name, key, table)
+    return False
+
+
+def _owning_table(kind_name: str, value: Any) -> str | None:
+    kind = BY_NAME[kind_name]
+    table = kind.table(model.from_json_value(kind.model, value))
+    return None if table is None else str(table)
 
 
 def _conflict_message(

@@ -3,7 +3,9 @@
 `pgdrift expected build` replays a repository's migrations one revision at a time and records,
 per revision, the objects it changed (`before`/`after` JSON values, `None` for absent). The
 artifact holds the revision graph, those deltas (in the topological order of the replay) and one
-full snapshot: the head's. Any revision's expected schema is the head snapshot with the deltas
+full snapshot: the head's. Since format 2 each revision also holds the SQL statements its
+`upgrade()` sent, as recorded during the replay (issue 15); a format 1 ledger is still read, its
+statements unknown (None). Any revision's expected schema is the head snapshot with the deltas
 of every revision that is *not* its ancestor unapplied, newest first. That assumes what Alembic
 itself assumes of branches: revisions on different branches commute.
 
@@ -28,7 +30,10 @@ from pgdrift.schema.kinds import BY_NAME
 from pgdrift.vocabulary import VersionTableStatus
 
 LEDGER_FORMAT = "pgdrift-ledger"
-LEDGER_FORMAT_VERSION = 1
+LEDGER_FORMAT_VERSION = 2
+#: Format 1 (before issue 15) lacks the statements: a monitor may meet one uploaded before an
+#: upgrade, and reading it (statements unknown, hazards as before) is kinder than refusing it.
+READABLE_FORMAT_VERSIONS = (1, 2)
 
 _VERSION_TABLE = re.compile(r"\balembic_version\b")
 
@@ -48,6 +53,8 @@ class Revision:
     branch_labels: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
     changes: Delta = field(default_factory=dict, compare=False)
+    #: The SQL its upgrade() sent, in order (see replay_guard.StatementRecorder); None when unknown.
+    statements: tuple[str, ...] | None = field(default=None, compare=False)
 
 
 def compute_delta(before: model.Snapshot, after: model.Snapshot) -> Delta:
@@ -280,6 +287,7 @@ def _revision_document(revision: Revision) -> dict[str, Any]:
             kind: {key: list(pair) for key, pair in entries.items()}
             for kind, entries in revision.changes.items()
         },
+        "statements": None if revision.statements is None else list(revision.statements),
     }
 
 
@@ -315,7 +323,16 @@ def _revision_from(value: Any) -> Revision:
         branch_labels=tuple(value.get("branch_labels") or ()),
         depends_on=tuple(value.get("depends_on") or ()),
         changes=changes,
+        statements=_statements_from(value.get("statements")),
     )
+
+
+def _statements_from(value: Any) -> tuple[str, ...] | None:
+    if value is None:  # a format 1 ledger, or a revision the replay did not record
+        return None
+    if not isinstance(value, list) or not all(isinstance(statement, str) for statement in value):
+        raise ValueError("statements must be a list of strings")
+    return tuple(value)
 
 
 def load_ledger(data: bytes, source: str = "ledger") -> Ledger:
@@ -335,10 +352,10 @@ def ledger_from_document(document: Any, source: str = "ledger") -> Ledger:
             "Pass the file written by `pgdrift expected build`",
         )
     version = document.get("format_version")
-    if version != LEDGER_FORMAT_VERSION:
+    if version not in READABLE_FORMAT_VERSIONS:
         raise ArtifactError(
             f"reading the ledger {source}: format_version {version!r} is not supported "
-            f"(this pgdrift reads {LEDGER_FORMAT_VERSION})",
+            f"(this pgdrift reads {' and '.join(map(str, READABLE_FORMAT_VERSIONS))})",
             "Rebuild it with this version of pgdrift",
         )
     try:
@@ -380,6 +397,7 @@ def build_ledger(
                 branch_labels=revision.branch_labels,
                 depends_on=revision.depends_on,
                 changes=compute_delta(previous, snapshot),
+                statements=revision.statements,
             )
         )
         previous = snapshot

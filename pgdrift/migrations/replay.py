@@ -544,7 +544,7 @@ def _replay_with(child: ReplayProcess, alembic_ini: str | Path, scratch: Scratch
             stats.revisions += 1
             if progress is not None:
                 progress(Step(index, len(graph), revision, answer["seconds"]))
-            yield revision, snapshot
+            yield replace(revision, statements=tuple(answer["statements"])), snapshot
 
     # One reader for the whole replay: its connections stay open (no transaction, no lock held
     # between reads) and their catalog caches warm, which made each snapshot ~25% cheaper than

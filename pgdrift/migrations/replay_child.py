@@ -9,7 +9,8 @@ migration module is imported. The child then answers the parent, one JSON line p
     stdin  (one job, then commands)   replies on REPLY_FD
     {"job": ...}                       {"graph": [...], "heads": [...], "where": {...}}
     {"bootstrap": "module:attr"}       {"ok": true}
-    {"upgrade": "rev"}                 {"ok": true, "seconds": 0.12, "version_table": "alembic_version"}
+    {"upgrade": "rev"}                 {"ok": true, "seconds": 0.12, "version_table": "alembic_version",
+                                        "statements": ["CREATE TABLE ...", ...]}
     (end of input)                     (exit 0)
 
 Any failure is one reply, {"failure": {...facts...}}, and exit 1. The parent reads the schema
@@ -77,6 +78,7 @@ class ChildSession:
             engine.dispose()
 
     def upgrade(self, revision: str) -> dict[str, Any]:
+        self.guard.recorder.take()  # nothing sent before this revision is its
         started = time.perf_counter()
         context = RUNNERS[self.job.get("run_env") or "direct"](self, revision)
         seconds = time.perf_counter() - started
@@ -85,7 +87,8 @@ class ChildSession:
                                                       f"{self.guard.refused[0]}, and pgdrift refused it")
         table = context.version_table if context is not None else "alembic_version"
         schema = context.version_table_schema if context is not None else None
-        return {"ok": True, "seconds": seconds, "version_table": f"{schema}.{table}" if schema else table}
+        return {"ok": True, "seconds": seconds, "version_table": f"{schema}.{table}" if schema else table,
+                "statements": self.guard.recorder.take()}
 
     def run_env(self, revision: str) -> Any:
         """`alembic upgrade <revision>`, as `alembic.command.upgrade` does it, but with the one
@@ -94,9 +97,13 @@ class ChildSession:
         from alembic.runtime.environment import EnvironmentContext
 
         scripts = self.scripts
+        recorder = self.guard.recorder
 
         def upgrade(heads: Any, context: Any) -> Any:
-            return scripts._upgrade_revs(revision, heads)
+            steps = scripts._upgrade_revs(revision, heads)
+            for step in steps:  # record what upgrade() sends, not Alembic's version-table updates
+                step.migration_fn = recorder.around(step.migration_fn)
+            return steps
 
         with EnvironmentContext(self.config, scripts, fn=upgrade, as_sql=False, destination_rev=revision) as env:
             scripts.run_env()

@@ -8,12 +8,16 @@ replaces SQLAlchemy's `create_engine` (which `engine_from_config`, `create_async
 database's. A refusal is remembered even if the project catches the exception.
 
 The same wrapper lets Alembic's async template run unchanged: an async engine asked for the
-scratch database with a synchronous driver gets an async one instead.
+scratch database with a synchronous driver gets an async one instead. And it attaches the
+statement recorder to every engine it lets through: the SQL each migration sends is recorded as
+the driver receives it, so hazards can reason from what the migration really runs (issue 15).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,12 +88,69 @@ def async_driver() -> str | None:
     return next((driver for driver in ASYNC_DRIVERS if driver_installed(driver)), None)
 
 
+#: Bounds on what one revision records: statements are the ledger's text, and a data migration
+#: may send thousands (or one with a megabyte of literals). Hazards read only a statement's head.
+MAX_STATEMENTS = 200
+MAX_STATEMENT_CHARS = 2000
+#: A role's password in a migration's SQL (CREATE/ALTER ROLE ... PASSWORD '...') must not travel
+#: into the ledger, which is uploaded and read elsewhere.
+_PASSWORD = re.compile(r"(\bPASSWORD\s+)(?:E?'(?:[^']|'')*'|\$([A-Za-z_]*)\$.*?\$\2\$)", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class StatementRecorder:
+    """The SQL statements sent while a migration's `upgrade()` runs, as the driver receives them.
+
+    Only statements sent inside `upgrade()` (see `around`) are the migration's: SQLAlchemy's
+    dialect set-up, env.py's own statements and Alembic's version-table bookkeeping come before
+    or after it, so they are left out.
+    """
+
+    statements: list[str] = field(default_factory=list)
+    recording: bool = False
+    left_out: int = 0
+
+    def before_cursor_execute(self, connection: Any, cursor: Any, statement: str, parameters: Any,
+                              context: Any, executemany: bool) -> None:
+        if not self.recording:
+            return
+        if len(self.statements) >= MAX_STATEMENTS:
+            self.left_out += 1
+            return
+        text = _PASSWORD.sub(r"\1'<redacted>'", statement.strip())
+        if len(text) > MAX_STATEMENT_CHARS:
+            text = text[:MAX_STATEMENT_CHARS] + " -- pgdrift: cut short"
+        self.statements.append(text)
+
+    def around(self, migration_fn: Callable[..., Any]) -> Callable[..., Any]:
+        """`migration_fn`, recording what it sends."""
+        @functools.wraps(migration_fn)
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            self.recording = True
+            try:
+                return migration_fn(*args, **kwargs)
+            finally:
+                self.recording = False
+
+        return recorded
+
+    def take(self) -> list[str]:
+        """What was recorded since the last call (then forgotten)."""
+        taken = self.statements
+        if self.left_out:
+            taken.append(f"-- pgdrift: {self.left_out} more statement(s) not recorded")
+        self.statements, self.left_out = [], 0
+        return taken
+
+
 @dataclass
 class Guard:
-    """Refuses engines for any database but `scratch_url`'s; remembers what it refused."""
+    """Refuses engines for any database but `scratch_url`'s; remembers what it refused; records
+    the statements sent through the engines it lets through."""
 
     scratch_url: str
     refused: list[str] = field(default_factory=list)
+    recorder: StatementRecorder = field(default_factory=StatementRecorder)
 
     @property
     def scratch(self) -> DatabaseIdentity:
@@ -123,8 +184,13 @@ class Guard:
         return with_driver(parsed, replacement)
 
     def wrap(self, create_engine: Callable[..., Any]) -> Callable[..., Any]:
+        from sqlalchemy import event
+
         def guarded_create_engine(url: Any, **kwargs: Any) -> Any:
-            return create_engine(self.check(url, bool(kwargs.get("_is_async"))), **kwargs)
+            engine = create_engine(self.check(url, bool(kwargs.get("_is_async"))), **kwargs)
+            # An async engine is made through here too: this is its synchronous core.
+            event.listen(engine, "before_cursor_execute", self.recorder.before_cursor_execute)
+            return engine
 
         guarded_create_engine.__wrapped__ = create_engine  # type: ignore[attr-defined]
         return guarded_create_engine

@@ -99,8 +99,11 @@ def _artifact(body: Callable[[bytes], bytes | None], category: str = "corrupt_ar
 
 
 def _other_format(original: bytes) -> bytes:
+    """The ledger as a newer pgdrift would write it (format 1, before issue 15, is still read)."""
+    from pgdrift.migrations.ledger import LEDGER_FORMAT_VERSION
+
     document = json.loads(gzip.decompress(original))
-    document["format_version"] = 1
+    document["format_version"] = LEDGER_FORMAT_VERSION + 1
     return gzip.compress(json.dumps(document).encode())
 
 
