@@ -275,3 +275,38 @@ def test_every_report_reads_without_wording_faults(pg18: TestServer, production_
     # ...and nothing a pending migration creates is said to be "no longer" there
     assert [c.reason for c in production_report.changes
             if c.cause == "pending_migration" and "no longer" in (c.reason or "")] == []
+
+
+def test_markdown_follows_the_seed_report_with_an_exact_application_plan(production_report: Report) -> None:
+    # Given production behind head, with hand changes; when rendered as markdown
+    assert production_report.migrations is not None
+    text = render(production_report, "markdown", target="prod")
+    Path(os.environ.get("PGDRIFT_MARKDOWN_OUT", os.devnull)).write_text(text)
+    # Then the seed's sections come in its order, numbered from what is present
+    headings = [re.sub(r" \(.*", "", line) for line in text.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## Executive Summary", "## Migration Status", "## Out of band: changed outside any migration",
+        "## Table Count Summary", "## Part 1: Missing Tables and Columns", "## Part 2: Tables Not Expected",
+        "## Part 3: Column-Level Drift", "## Part 4: Other Objects", "## Part 5: Pending Migrations",
+        "## Part 6: Risk Assessment", "## Part 7: Data Integrity", "## Part 8: Migration Application Plan",
+        "## Part 9: Recommendations", "## Summary Statistics",
+    ]
+    # and missing objects sit under their migration, its message as purpose
+    assert "### `20260131_0000_add_blueshift_provider_fields` (pending)" in text
+    assert "**Purpose**: add blueshift provider fields" in text
+    assert "### `20260115_0100_add_license_portal_fields` (applied; dropped out of band)" in text
+    # and the one-sided tables carry their row estimates
+    assert re.search(r"\| `public\.session` \| 50 \|", text)
+    # and the plan upgrades through all 16 pending revisions in graph order, noting the merge
+    plan = text[text.index("### Migration Execution Order"):]
+    upgrades = re.findall(r"^alembic upgrade (\S+)", plan, flags=re.MULTILINE)
+    assert upgrades == [p.revision for p in production_report.migrations.pending] and len(upgrades) == 16
+    assert upgrades.index("20260115_0300_add_provider_credentials_table") < \
+        upgrades.index("20260127_0100_add_stage_changed_action_type") < upgrades.index(HEAD)
+    assert ("alembic upgrade 20260127_0100_add_stage_changed_action_type  # merges "
+            "20260115_0300_add_provider_credentials_table, 20260114_1830_add_campaign_started_at") in plan
+    # and the checklist names the index in the way of the conflict hazard, before its migration
+    checklist = text[text.index("### Pre-Migration Checklist"):text.index("### Migration Execution Order")]
+    assert ("- [ ] Drop or rename the hand-made index `ix_licenses_state_status` before "
+            "`20260114_0100_add_batch_state_coverage_indexes`") in checklist
+    assert "providers.credential_summary" in checklist and "Back up prod" in checklist

@@ -88,11 +88,13 @@ def test_the_schema_rejects_a_change_without_a_severity() -> None:
 def test_markdown_follows_the_structure_of_the_seed_report() -> None:
     text = render(_report(), "markdown")
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    # issue 15: the differences lead (without a ledger there is no out-of-band/pending split)
-    assert headings == [f"## Differences ({len(_report().active_changes)})",
-                        "## Executive Summary", "## Table Count Summary", "## Part 1: Tables Missing in Actual",
-                        "## Part 2: Column-Level Drift", "## Part 3: Other Objects", "## Part 4: Risk Assessment",
-                        "## Part 5: Recommendations", "## Summary Statistics"]
+    # issue 15: without a ledger there is no out-of-band/pending split, no pending migrations and no
+    # plan; the rename candidate still asks for data to move
+    assert headings == ["## Executive Summary", f"## Differences ({len(_report().active_changes)})",
+                        "## Table Count Summary", "## Part 1: Missing Tables and Columns (5)",
+                        "## Part 2: Tables Not Expected (1)", "## Part 3: Column-Level Drift",
+                        "## Part 4: Other Objects", "## Part 5: Risk Assessment", "## Part 6: Data Integrity",
+                        "## Part 7: Recommendations", "## Summary Statistics"]
     # exact figures, never "22+" or "~16"
     assert "- **3 tables** expected but missing" in text
     assert "- **1 table** present but not expected" in text
@@ -113,8 +115,8 @@ def test_markdown_shows_migrations_when_they_are_known() -> None:
     # issue 15: the pending migrations lead the report, each with what it does
     row = "| `20260131_0000` | 2026-01-31 00:00 | add blueshift provider fields | creates table payment_methods | 1 |"
     assert row in text
-    assert text.index("## Pending Migrations (2, 16.0 days)") < text.index("## Hazards (1)") < \
-        text.index("## Executive Summary")
+    assert text.index("## Executive Summary") < text.index("## Part 5: Pending Migrations (2, 16.0 days)") < \
+        text.index("### Hazards of the pending migrations (1)") < text.index("## Part 8: Migration Application Plan")
     assert "drops a column" in text
     assert "Migrations pending:" in text and "Migration lag:" in text
 

@@ -60,11 +60,19 @@ def diff_objects(kind: Kind, expected: Mapping[str, Any], actual: Mapping[str, A
     for key in sorted(actual.keys() - expected.keys()):
         obj = actual[key]
         changes.append(Change(kind=kind.name, change=ChangeType.UNEXPECTED, object=key, table=kind.table(obj),
-                              actual=model.to_json_value(obj, include_volatile=False)))
+                              actual=model.to_json_value(obj, include_volatile=False), detail=_rows(obj)))
     for key in sorted(expected.keys() & actual.keys()):
         if not model.equal_at(expected, actual, key):
             changes.extend(attribute_changes(kind, key, expected[key], actual[key]))
     return changes
+
+
+def _rows(obj: Any) -> Mapping[str, Any]:
+    """An unexpected table's row estimate (volatile, so not in its value), for the reports'
+    "what would dropping it lose" (issue 15); -1 means never analysed, and is left out."""
+    if isinstance(obj, model.Table) and obj.row_estimate >= 0:
+        return {"row_estimate": obj.row_estimate}
+    return {}
 
 
 def _plain(value: Any) -> Any:

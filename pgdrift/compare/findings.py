@@ -122,6 +122,7 @@ class PendingMigration:
     message: str
     changes: tuple[Change, ...] = ()
     hazards: tuple[Hazard, ...] = ()
+    down_revisions: tuple[str, ...] = ()  # its parents in the graph: two or more make it a merge
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class PendingStep:
     effects: str  # e.g. "creates 3 tables; adds 20 columns to providers"
     findings: tuple[Change, ...]  # the report's findings this migration explains
     hazards: tuple[Hazard, ...]
+    down_revisions: tuple[str, ...] = ()  # two or more: a merge
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _step(migration: PendingMigration, findings: tuple[Change, ...]) -> PendingS
     # issue 15) still has the live findings it explains.
     return PendingStep(revision=migration.revision, date=migration.date, message=migration.message,
                        effects=effects(migration.changes or findings), findings=findings,
-                       hazards=migration.hazards)
+                       hazards=migration.hazards, down_revisions=migration.down_revisions)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -441,6 +441,7 @@ def pending_migrations(
                 message=revision.message,
                 changes=changes,
                 hazards=tuple(hazards),
+                down_revisions=revision.down_revisions,
             )
         )
     return tuple(result)

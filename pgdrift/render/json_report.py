@@ -60,7 +60,8 @@ def _hazard(hazard: Hazard) -> dict[str, Any]:
 def _pending(pending: PendingMigration) -> dict[str, Any]:
     return {"revision": pending.revision, "date": pending.date, "message": pending.message,
             "changes": [change_to_json(change) for change in pending.changes],
-            "hazards": [_hazard(hazard) for hazard in pending.hazards]}
+            "hazards": [_hazard(hazard) for hazard in pending.hazards],
+            "down_revisions": list(pending.down_revisions)}
 
 
 def _migrations(status: MigrationStatus) -> dict[str, Any]:
@@ -145,7 +146,8 @@ def _migrations_from_json(document: dict[str, Any]) -> MigrationStatus | None:
         return None
     pending = tuple(PendingMigration(revision=item["revision"], date=item.get("date"), message=item["message"],
                                      changes=tuple(_change_from_json(change) for change in item.get("changes", ())),
-                                     hazards=tuple(_hazard_from_json(hazard) for hazard in item.get("hazards", ())))
+                                     hazards=tuple(_hazard_from_json(hazard) for hazard in item.get("hazards", ())),
+                                     down_revisions=tuple(item.get("down_revisions", ())))
                     for item in document.get("pending_migrations", ()))
     lag = document.get("lag") or {}
     return MigrationStatus(live_revisions=tuple(status["live_revisions"]),

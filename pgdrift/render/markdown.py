@@ -1,7 +1,8 @@
 """The markdown report, in the structure of the hand-written report it replaces
-(`schema-drift-report-2026-02-02.md`): executive summary, migration status, tables missing on
-each side, column-level drift, risk assessment by severity, recommendations, summary statistics.
-Every figure is exact.
+(`schema-drift-report-2026-02-02.md`, issue 15): executive summary, migration status, the
+out-of-band findings, missing tables and columns grouped by the migration that makes them,
+tables on one side only, pending migrations, risk assessment (hazards first), data integrity,
+the application plan, recommendations, summary statistics. Every figure is exact.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pgdrift.compare.findings import SEVERITY_RANK, Change, MigrationStatus, Report
-from pgdrift.compare.situation import Situation, situation
+from pgdrift.compare.situation import Situation, short, situation
+from pgdrift.render import plan
 from pgdrift.render.summary import (
     SEVERITY_TITLES,
     Facts,
@@ -25,6 +27,7 @@ from pgdrift.render.summary import (
 from pgdrift.schema.kinds import counted, counted_kind
 from pgdrift.vocabulary import ChangeType, MigrationState
 
+PART = "Part #: "  # numbered in order once the sections present are known (see `_number_parts`)
 _ICONS = {"critical": "🚨", "high": "⚠️", "medium": "🔸", "low": "🔹"}
 
 
@@ -90,9 +93,32 @@ def _migration_status(status: MigrationStatus) -> list[str]:
     lines = ["## Migration Status", "", *table(["Side", "Revision", "Date", "Status"], rows)]
     if status.detail:
         lines += ["", cell(status.detail)]
-    # the pending migrations and hazards lead the report (see `_answers`); here, what each changes
-    if any(pending.changes for pending in status.pending):
-        lines += ["", "### What each pending migration changes"]
+    return lines
+
+
+def _answers(found: Situation) -> list[str]:
+    """The first answer (issue 15): what changed outside any migration."""
+    lines = [f"## {out_of_band_title(found)} ({len(found.out_of_band)})", ""]
+    ordered = sorted(found.out_of_band, key=lambda change: SEVERITY_RANK[change.severity])
+    lines += [f"- {_ICONS.get(c.severity, '')} **{c.severity}** {cell(c.reason)}"
+              + (f" — _{cell(out_of_band_note(c))}_" if found.attributed and c.migration else "")
+              for c in ordered] or ["None."]
+    return lines
+
+
+def _pending_section(found: Situation, part: str, status: MigrationStatus | None) -> list[str]:
+    days = f", {found.lag_days:.1f} days" if found.lag_days else ""
+    lines = [f"## {part}Pending Migrations ({len(found.pending)}{days})", ""]
+    lines += table(["Migration", "Date", "Message", "What it does", "Hazards"],
+                   [[code(step.revision), _date(step.date), cell(step.message), cell(step.effects),
+                     str(len(step.hazards))] for step in found.pending]) if found.pending else ["None."]
+    for step in plan.merges(found):
+        lines += ["", f"`{step.revision}` merges {', '.join(code(parent) for parent in step.down_revisions)}."]
+    return [*lines, *_pending_changes(status)] if status is not None else lines
+
+
+def _pending_changes(status: MigrationStatus) -> list[str]:
+    lines = ["", "### What each pending migration changes"] if any(p.changes for p in status.pending) else []
     for pending in status.pending:
         if pending.changes:
             lines += ["", f"#### `{pending.revision}`: {cell(pending.message)}", ""]
@@ -102,52 +128,59 @@ def _migration_status(status: MigrationStatus) -> list[str]:
     return lines
 
 
-def _answers(found: Situation) -> list[str]:
-    """The three answers (issue 15): out of band, pending migrations, hazards."""
-    lines = [f"## {out_of_band_title(found)} ({len(found.out_of_band)})", ""]
-    ordered = sorted(found.out_of_band, key=lambda change: SEVERITY_RANK[change.severity])
-    lines += [f"- {_ICONS.get(c.severity, '')} **{c.severity}** {cell(c.reason)}"
-              + (f" — _{cell(out_of_band_note(c))}_" if found.attributed and c.migration else "")
-              for c in ordered] or ["None."]
-    if not found.attributed:
-        return lines
-    days = f", {found.lag_days:.1f} days" if found.lag_days else ""
-    lines += ["", f"## Pending Migrations ({len(found.pending)}{days})", ""]
-    lines += table(["Migration", "Date", "Message", "What it does", "Hazards"],
-                   [[code(step.revision), _date(step.date), cell(step.message), cell(step.effects),
-                     str(len(step.hazards))] for step in found.pending]) if found.pending else ["None."]
-    lines += ["", f"## Hazards ({len(found.hazards)})", ""]
-    lines += [f"- {_ICONS.get(h.severity, '')} `{h.revision}` ({h.type}) on {code(h.object)}: {cell(h.message)}"
-              for h in found.hazards] or ["None."]
-    return lines
-
-
 def _attribution(change: Change) -> list[str]:
     return [cell(change.cause), code(change.migration)]
 
 
-def _tables_section(report: Report, summary: Facts) -> list[str]:
+def _table_count(report: Report) -> list[str]:
     expected_tables, actual_tables = table_count(report.expected), table_count(report.actual)
     lines = ["## Table Count Summary", "", "```",
              f"Expected: {expected_tables if expected_tables is not None else 'unknown'} tables",
              f"Actual:   {actual_tables if actual_tables is not None else 'unknown'} tables"]
     if expected_tables is not None and actual_tables is not None:
         lines.append(f"Difference: {actual_tables - expected_tables:+d} tables")
-    lines += ["```", ""]
-    attributed = report.migrations is not None
-    extra = ["Cause", "Migration"] if attributed else []
-    lines += ["## Part 1: Tables Missing in Actual", ""]
-    if summary.tables_missing:
-        lines += table(["Table", "Objects", "Severity", "Waiver", *extra],
-                       [[code(c.object), cell(_children(c)), c.severity, cell(waiver_note(c)),
-                         *(_attribution(c) if attributed else [])] for c in summary.tables_missing])
+    return [*lines, "```"]
+
+
+def _missing_by_migration(report: Report) -> list[str]:
+    """Missing tables and columns under the migration that makes them, its message as purpose
+    (the seed's Part 1 and 2); without a ledger, under one heading."""
+    missing = [c for c in report.changes if c.kind in ("table", "column") and c.change == ChangeType.MISSING]
+    lines = [f"## {PART}Missing Tables and Columns ({len(missing)})", ""]
+    if not missing:
+        return [*lines, "None."]
+    messages = {p.revision: p.message for p in report.migrations.pending} if report.migrations else {}
+    groups: dict[str | None, list[Change]] = {}
+    for change in missing:
+        groups.setdefault(change.migration, []).append(change)
+    order = {revision: index for index, revision in enumerate(messages)}  # pending in graph order
+    # applied migrations' objects (dropped out of band) first, then the pending ones, then no migration
+    for revision, changes in sorted(groups.items(), key=lambda item: (item[0] is None, order.get(item[0] or "", -1))):
+        lines += _migration_group(revision, messages, changes)
+    return lines
+
+
+def _migration_group(revision: str | None, messages: dict[str, str], changes: list[Change]) -> list[str]:
+    if revision is None:
+        lines = ["### No migration makes these", ""]
     else:
-        lines.append("None.")
-    lines += ["", "### Tables in Actual Not Expected", ""]
+        pending = "pending" if revision in messages else "applied; dropped out of band"
+        lines = [f"### {code(revision)} ({pending})", ""]
+        if revision in messages:
+            lines += [f"**Purpose**: {cell(messages[revision])}", ""]
+    lines += table(["Object", "Kind", "Type or contents", "Severity", "Waiver"],
+                   [[code(short(c.object)), label(c.kind), cell(_children(c) or _value(c, c.expected)),
+                     c.severity, cell(waiver_note(c))] for c in changes])
+    return [*lines, ""]
+
+
+def _one_sided(summary: Facts) -> list[str]:
+    """Tables only the actual side has, with what dropping them would lose, and rename candidates."""
+    lines = [f"## {PART}Tables Not Expected ({len(summary.tables_unexpected)})", ""]
     if summary.tables_unexpected:
-        lines += table(["Table", "Objects", "Severity", "Waiver"],
-                       [[code(c.object), cell(_children(c)), c.severity, cell(waiver_note(c))]
-                        for c in summary.tables_unexpected])
+        lines += table(["Table", "Rows (estimate)", "Objects", "Severity", "Waiver"],
+                       [[code(c.object), cell(plan.rows(c)), cell(_children(c)), c.severity,
+                         cell(waiver_note(c))] for c in summary.tables_unexpected])
     else:
         lines.append("None.")
     if summary.renames:
@@ -164,7 +197,7 @@ def _children(change: Change) -> str:
 
 
 def _column_section(report: Report, summary: Facts) -> list[str]:
-    lines = ["## Part 2: Column-Level Drift", ""]
+    lines = [f"## {PART}Column-Level Drift", ""]
     if not summary.columns_by_table:
         return [*lines, "None."]
     attributed = report.migrations is not None
@@ -186,7 +219,7 @@ def _value(change: Change, value: Any) -> str:
 
 
 def _other_section(summary: Facts) -> list[str]:
-    lines = ["## Part 3: Other Objects", ""]
+    lines = [f"## {PART}Other Objects", ""]
     if not summary.others:
         return [*lines, "None.", ""]
     lines += table(["Kind", "Object", "Change", "Attribute", "Severity", "Reason"],
@@ -195,8 +228,13 @@ def _other_section(summary: Facts) -> list[str]:
     return [*lines, ""]
 
 
-def _risk_section(report: Report) -> list[str]:
-    lines = ["## Part 4: Risk Assessment", ""]
+def _risk_section(report: Report, found: Situation) -> list[str]:
+    lines = [f"## {PART}Risk Assessment", ""]
+    if found.attributed:
+        lines += [f"### Hazards of the pending migrations ({len(found.hazards)})", ""]
+        lines += [f"- {_ICONS.get(h.severity, '')} **{h.severity}** `{h.revision}` ({h.type}): {cell(h.message)}"
+                  for h in found.hazards] or ["None."]
+        lines.append("")
     for severity, changes in by_severity(report.changes).items():
         lines += [f"### {_ICONS.get(severity, '')} {SEVERITY_TITLES.get(severity, severity)} ({len(changes)})", ""]
         if not changes:
@@ -234,7 +272,7 @@ def recommendations(report: Report, summary: Facts) -> list[str]:
         advice.append(f"Renew or resolve the {counted(summary.expired_waivers, 'expired waiver')}.")
     if not advice:
         advice.append("Nothing to do: the schemas match.")
-    return ["## Part 5: Recommendations", "", *[f"{n}. {text}" for n, text in enumerate(advice, 1)]]
+    return [f"## {PART}Recommendations", "", *[f"{n}. {text}" for n, text in enumerate(advice, 1)]]
 
 
 def _statistics(report: Report, summary: Facts) -> list[str]:
@@ -261,6 +299,38 @@ def _statistics(report: Report, summary: Facts) -> list[str]:
     return ["## Summary Statistics", "", "```", "Schema Drift Metrics:", "-" * 48, *body, "```"]
 
 
+def _data_integrity(found: Situation, summary: Facts) -> list[str]:
+    lines = [f"## {PART}Data Integrity", "", "### Data That Must Move", ""]
+    moves = plan.data_moves(found, summary.renames)
+    lines += table(["From", "To", "Why"], [[code(source), code(target), cell(why)] for source, target, why in moves]) \
+        if moves else ["None found."]
+    lines += ["", "### New Tables (start empty; seed them if the application expects rows)", ""]
+    created = plan.new_tables(found)
+    lines += table(["Table", "Created by"], [[code(name), code(revision)] for name, revision in created]) \
+        if created else ["None."]
+    return lines
+
+
+def _application_plan(found: Situation) -> list[str]:
+    lines = [f"## {PART}Migration Application Plan", "", "### Pre-Migration Checklist", ""]
+    lines += [f"- [ ] {item}" for item in plan.checklist(found)]
+    lines += ["", "### Migration Execution Order (graph order)", "", "```bash"]
+    steps = plan.upgrade_steps(found)
+    lines += [f"alembic upgrade {step.revision}  # {step.comment}" for step in steps]
+    lines += ["# or all at once: alembic upgrade heads", "```"]
+    return lines
+
+
+def _number_parts(lines: list[str]) -> list[str]:
+    numbered, part = [], 0
+    for line in lines:
+        if PART in line:
+            part += 1
+            line = line.replace(PART, f"Part {part}: ")
+        numbered.append(line)
+    return numbered
+
+
 def render_markdown(report: Report, target: str | None = None) -> str:
     summary = facts(report)
     found = situation(report, target)
@@ -269,13 +339,19 @@ def render_markdown(report: Report, target: str | None = None) -> str:
              f"**Comparison**: {code(report.expected.source)} (expected) vs {code(report.actual.source)} (actual)",
              f"**Status**: {_status(report)}", "", "---", ""]
     rule = ["", "---", ""]
-    lines += [*_answers(found), *rule]
     lines += [*_executive_summary(report, summary), *rule]
     if report.migrations is not None:
         lines += [*_migration_status(report.migrations), *rule]
-    lines += [*_tables_section(report, summary), *rule]
+    lines += [*_answers(found), *rule, *_table_count(report), *rule]
+    lines += [*_missing_by_migration(report), *rule, *_one_sided(summary), *rule]
     lines += [*_column_section(report, summary), *_other_section(summary), "---", ""]
-    lines += [*_risk_section(report), "---", ""]
+    if found.attributed:
+        lines += [*_pending_section(found, PART, report.migrations), *rule]
+    lines += [*_risk_section(report, found), "---", ""]
+    if found.attributed or summary.renames:
+        lines += [*_data_integrity(found, summary), *rule]
+    if found.pending:
+        lines += [*_application_plan(found), *rule]
     lines += [*recommendations(report, summary), *rule]
     lines += _statistics(report, summary)
-    return "\n".join(lines) + "\n"
+    return "\n".join(_number_parts(lines)) + "\n"
