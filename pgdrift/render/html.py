@@ -78,7 +78,7 @@ section.part+section.part{break-before:page}
 h2,h3{break-after:avoid} tr,li,.finding,.hazard,details.step{break-inside:avoid}
 tr.waived td{opacity:1;color:#555}
 }
-""" + "".join(f".sev-{severity}{{--c:{colour}}}" for severity, colour in _COLOURS.items()) + "\n"
+""" + "".join(f".severity-{severity}{{--c:{colour}}}" for severity, colour in _COLOURS.items()) + "\n"
 
 
 def _bar(summary: Facts) -> str:
@@ -145,7 +145,7 @@ def _severity_section(severity: str, changes: list[Change]) -> str:
                    f"{''.join(_row(change) for change in found)}</table></div>"
                    for table, found in sorted(groups.items()))
     title = SEVERITY_TITLES.get(severity, severity)
-    return (f'<section class="sev sev-{escape(severity)}">'
+    return (f'<section class="sev severity-{escape(severity)}">'
             f"<h2>{escape(title)} ({len(changes)})</h2>{body}</section>")
 
 
@@ -163,7 +163,7 @@ def _finding(change: Change, attributed: bool) -> str:
     """One out-of-band finding: what, why, and the expected and actual values side by side."""
     note = f"<p><small>{escape(out_of_band_note(change))}</small></p>" if attributed and change.migration else ""
     attribute = f" ({escape(change.attribute)})" if change.attribute else ""
-    return (f'<li class="finding sev-{escape(change.severity)}">'
+    return (f'<li class="finding severity-{escape(change.severity)}">'
             f'<span class="badge sev">{escape(change.severity)}</span> {escape(change.kind)} '
             f'<code class="name">{escape(change.object)}</code> {escape(change.change)}{attribute}'
             f"<p>{escape(change.reason)}</p>"
@@ -182,7 +182,7 @@ def _out_of_band(found: Situation) -> str:
 def _step(step: PendingStep) -> str:
     """A pending migration as a collapsible group; one with hazards starts open."""
     date = f' <span class="date">{escape(step.date[:10])}</span>' if step.date else ""
-    badge = f' <span class="badge sev sev-critical">{escape(plural(len(step.hazards), "hazard"))}</span>' \
+    badge = f' <span class="badge sev severity-critical">{escape(plural(len(step.hazards), "hazard"))}</span>' \
         if step.hazards else ""
     hazards = "".join(f'<li class="hazard"><b>{escape(h.type)}</b> on <code class="name">{escape(h.object)}</code>: '
                       f"{escape(h.message)}</li>" for h in step.hazards)
@@ -223,7 +223,7 @@ def _answers(found: Situation) -> str:
 def render_html(report: Report, target: str | None = None) -> str:
     summary = facts(report)
     found = situation(report, target)
-    cards = "".join(f'<div class="card sev-{escape(severity)}">'
+    cards = "".join(f'<div class="card severity-{escape(severity)}">'
                     f"<b>{count}</b>{escape(SEVERITY_TITLES[severity])}</div>"
                     for severity, count in summary.by_severity.items())
     cards += f'<div class="card"><b>{summary.waived}</b>Waived</div>'
