@@ -36,6 +36,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP) $(NODE_STAMP)
+	@# the HTML report's test renders it in headless Chromium: Debian's, installed when missing and we are root
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q

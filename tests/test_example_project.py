@@ -310,3 +310,79 @@ def test_markdown_follows_the_seed_report_with_an_exact_application_plan(product
     assert ("- [ ] Drop or rename the hand-made index `ix_licenses_state_status` before "
             "`20260114_0100_add_batch_state_coverage_indexes`") in checklist
     assert "providers.credential_summary" in checklist and "Back up prod" in checklist
+
+
+#: Measures the rendered page for the Chromium test: run on a copy of the report (which itself has
+#: no script) and written into the DOM that `--dump-dom` returns.
+_PROBE = """<script>
+const box = (e) => e.getBoundingClientRect();
+const revisions = [...document.querySelectorAll('code.rev')].map((e) => ({
+  text: e.textContent, width: box(e).width, height: box(e).height, lines: e.getClientRects().length}));
+const order = [...document.querySelectorAll('h1, h2')].map((e) => e.textContent);
+const probe = document.createElement('pre');
+probe.id = 'probe';
+probe.textContent = JSON.stringify({revisions, order,
+  details: document.querySelectorAll('details.step').length,
+  open: document.querySelectorAll('details.step[open]').length});
+document.body.appendChild(probe);
+</script>"""
+
+
+def _chromium() -> str:
+    import shutil
+
+    found = shutil.which("chromium")
+    if found is None:  # a failure, not a skip: the HTML check must not silently pass
+        pytest.fail("Chromium is needed to check the HTML report: run `make test` as root (it installs "
+                    "Debian's chromium), or `apt-get install -y chromium`")
+    return found
+
+
+def _headless(chromium: str, profile: Path, width: int, *arguments: str) -> str:
+    import subprocess
+
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", f"--window-size={width},1600"]
+    done = subprocess.run([chromium, *flags, *arguments], capture_output=True, text=True, timeout=120, check=True)
+    return done.stdout
+
+
+def test_the_demo_html_report_renders_for_on_call_in_chromium(production_report: Report, tmp_path: Path) -> None:
+    """Issue 15 item 4: the demo's check report, rendered by a real browser."""
+    import html
+    import json
+    import struct
+
+    chromium = _chromium()
+    # Given the demo's check report as HTML, and a copy carrying a measuring script
+    page = render(production_report, "html", target="prod")
+    report_file, probed_file = tmp_path / "report.html", tmp_path / "probed.html"
+    report_file.write_text(page, encoding="utf-8")
+    probed_file.write_text(page.replace("</body>", _PROBE + "</body>"), encoding="utf-8")
+
+    # When Chromium takes a screenshot of the report and dumps the probed copy's DOM as laid out
+    # on a phone's width (where a breakable id would wrap)
+    screenshot = tmp_path / "report.png"
+    _headless(chromium, tmp_path / "profile-shot", 1280, f"--screenshot={screenshot}", report_file.as_uri())
+    dom = _headless(chromium, tmp_path / "profile-dom", 420, "--dump-dom", probed_file.as_uri())
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.DOTALL)
+    assert found is not None, dom[-500:]
+    probe = json.loads(html.unescape(found.group(1)))
+
+    # Then the first heading is the headline, and out of band precedes pending, then hazards
+    order = probe["order"]
+    assert order[0] == HEADLINE
+    assert order[1].startswith("Out of band") and order[2].startswith("Pending migrations (16")
+    assert order[3] == "Hazards (3)"
+    # and the 16 pending migrations are collapsible groups, the three with a hazard open
+    assert (probe["details"], probe["open"]) == (16, 3)
+    # and every revision id is laid out on one line, not a column of characters
+    revisions = probe["revisions"]
+    assert {r["text"] for r in revisions} >= PENDING
+    assert all(r["lines"] == 1 and r["height"] < 24 and r["width"] > 4 * len(r["text"]) for r in revisions), \
+        [r for r in revisions if not (r["lines"] == 1 and r["height"] < 24)][:3]
+    # and the screenshot is a real 1280x1600 picture
+    header = screenshot.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", header[16:24]) == (1280, 1600)
+    assert screenshot.stat().st_size > 50_000
