@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pgdrift.render.plan as plan
 from pgdrift.compare.findings import SEVERITY_RANK, Change, MigrationStatus, Report
 from pgdrift.compare.situation import Situation, short, situation
-from pgdrift.render import plan
 from pgdrift.render.summary import (
     SEVERITY_TITLES,
     Facts,
