@@ -1,4 +1,6 @@
-"""The Slack Block Kit message for a `Notification` (pure: data in, a JSON-able dict out).
+"""The Slack Block Kit message for a `Notification` (pure: data in, a JSON-able dict out), built
+with slack_sdk's block models (data classes only: no client, no network), which check each
+block against Slack's rules as it is turned into JSON.
 
 Slack's limits hold whatever the size of the drift: at most 50 blocks, 3000 characters per
 section text, 150 per header. Long lists are cut and end with "and N more".
@@ -7,6 +9,18 @@ section text, 150 per header. Long lists are cut and end with "and N more".
 from __future__ import annotations
 
 from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
 
 from pgdrift.notify.alerting import Notification, NotifiedFinding, NotifiedMigration, describe_identity
 from pgdrift.vocabulary import MigrationState
@@ -33,8 +47,8 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, MAX_SECTION_TEXT)}}
+def _section(text: str) -> Block:
+    return SectionBlock(text=MarkdownTextObject(text=_cut(text, MAX_SECTION_TEXT)))
 
 
 def header_text(notification: Notification) -> str:
@@ -79,9 +93,9 @@ def _finding_line(finding: NotifiedFinding) -> str:
     return f"• *{finding.severity}*{new} {what}{reason}"
 
 
-def _list_sections(title: str, lines: list[str], total: int) -> list[dict[str, Any]]:
+def _list_sections(title: str, lines: list[str], total: int) -> list[Block]:
     """Pack lines into as few sections as fit 3000 characters; end with "and N more"."""
-    sections: list[dict[str, Any]] = []
+    sections: list[Block] = []
     current = f"*{title}*"
     for line in lines:
         line = _cut(line, MAX_SECTION_TEXT - len(title) - 10)
@@ -102,21 +116,21 @@ def _list_sections(title: str, lines: list[str], total: int) -> list[dict[str, A
     return sections
 
 
-def _findings(notification: Notification) -> list[dict[str, Any]]:
+def _findings(notification: Notification) -> list[Block]:
     if not notification.findings:
         return []
     shown = [_finding_line(item) for item in notification.findings[:TOP_FINDINGS]]
     return _list_sections("Top findings", shown, max(notification.total_findings, len(shown)))
 
 
-def _cleared(notification: Notification) -> list[dict[str, Any]]:
+def _cleared(notification: Notification) -> list[Block]:
     if not notification.cleared:
         return []
     shown = [f"• ~{escape(describe_identity(identity))}~" for identity in notification.cleared[:TOP_FINDINGS]]
     return _list_sections("Cleared since the last alert", shown, len(notification.cleared))
 
 
-def _out_of_band(notification: Notification) -> list[dict[str, Any]]:
+def _out_of_band(notification: Notification) -> list[Block]:
     """Every out-of-band object named (up to TOP_OUT_OF_BAND), with the migration that shaped it."""
     if not notification.out_of_band:
         return []
@@ -137,7 +151,7 @@ def _pending_line(item: NotifiedMigration) -> str:
     return f"• `{escape(item.revision)}` {date} — {escape(item.message)}{effects}{hazards}"
 
 
-def _pending(notification: Notification) -> list[dict[str, Any]]:
+def _pending(notification: Notification) -> list[Block]:
     if not notification.pending:
         return []
     shown = [_pending_line(item) for item in notification.pending[:TOP_PENDING]]
@@ -146,7 +160,7 @@ def _pending(notification: Notification) -> list[dict[str, Any]]:
                           len(notification.pending))
 
 
-def _hazards(notification: Notification) -> list[dict[str, Any]]:
+def _hazards(notification: Notification) -> list[Block]:
     if not notification.hazards:
         return []
     shown = [f"• `{escape(hazard.revision)}` ({hazard.type}): {escape(hazard.message)}"
@@ -155,24 +169,23 @@ def _hazards(notification: Notification) -> list[dict[str, Any]]:
                           len(notification.hazards))
 
 
-def _footer(notification: Notification) -> list[dict[str, Any]]:
-    blocks: list[dict[str, Any]] = []
+def _footer(notification: Notification) -> list[Block]:
+    blocks: list[Block] = []
     if notification.report_url:
-        blocks.append({"type": "actions", "elements": [{
-            "type": "button", "text": {"type": "plain_text", "text": "Open the report"},
-            "url": _cut(notification.report_url, 3000)}]})
+        blocks.append(ActionsBlock(elements=[ButtonElement(text="Open the report",
+                                                           url=_cut(notification.report_url, 3000))]))
     context = f"run {notification.run_id} · {notification.time}"
     if notification.fingerprint:
         context += f" · {notification.fingerprint[:19]}"
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(_cut(context, 2000))}]})
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(_cut(context, 2000)))]))
     return blocks
 
 
 def render_slack(notification: Notification) -> dict[str, Any]:
     """The webhook payload: `text` (the notification fallback) and at most 50 `blocks`."""
     title = header_text(notification)
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}},
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=title, emoji=True)),
         _section(f"{_ICONS[notification.status]} {_summary(notification)}"),
     ]
     if notification.situated:  # the three answers (issue 15)
@@ -182,7 +195,7 @@ def render_slack(notification: Notification) -> dict[str, Any]:
     footer = _footer(notification)
     room = MAX_BLOCKS - len(blocks) - len(footer) - 1
     if body:
-        blocks.append({"type": "divider"})
+        blocks.append(DividerBlock())
         blocks += body[:room]
     blocks += footer
-    return {"text": title, "blocks": blocks[:MAX_BLOCKS]}
+    return {"text": title, "blocks": [block.to_dict() for block in blocks[:MAX_BLOCKS]]}
